@@ -1,0 +1,195 @@
+"""Parameters the academic team edits: YAML in `parameters/`, validated on load.
+
+Errors name the file and the line, so a typo in a threshold is found in one look.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from okanalysis.errors import ParameterError
+
+_PACKAGE_PARAMETERS = Path(__file__).resolve().parent.parent / "parameters"
+
+
+def parameters_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of parameter files: `path`, else $OKANALYSIS_PARAMETERS, else ./parameters,
+    else the project's own `parameters/` beside the package."""
+    for candidate in (path, os.environ.get("OKANALYSIS_PARAMETERS"), Path.cwd() / "parameters"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return _PACKAGE_PARAMETERS
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader whose mappings remember the line they start on (1-based)."""
+
+
+class LineDict(dict):
+    """A mapping read from YAML, with `line` (1-based) where it starts."""
+
+    line: int = 0
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: str | os.PathLike[str]) -> Any:
+    """Read a YAML file whose mappings carry their line numbers; syntax errors name the line."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(
+            "ไม่พบไฟล์พารามิเตอร์", "parameter file not found", file=str(path)
+        )
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise ParameterError(
+            f"ไฟล์ YAML ผิดรูปแบบ ({exc.problem})",
+            f"malformed YAML ({exc.problem})",
+            file=str(path),
+            row=(mark.line + 1) if mark else None,
+        ) from exc
+
+
+def require(
+    item: Any, key: str, path: Path, *, allowed: set[str] | None = None, kind: type | None = None
+) -> Any:
+    """The value of `key` in a YAML mapping, or a ParameterError naming file, line and key."""
+    line = getattr(item, "line", None)
+    if not isinstance(item, dict) or key not in item:
+        raise ParameterError(
+            f"ต้องมีคีย์ '{key}'", f"key '{key}' is required", file=str(path), row=line, column=key
+        )
+    value = item[key]
+    if allowed is not None and value not in allowed:
+        raise ParameterError(
+            f"ค่าต้องเป็นหนึ่งใน {sorted(allowed)}",
+            f"must be one of {sorted(allowed)}",
+            file=str(path),
+            row=line,
+            column=key,
+            value=value,
+        )
+    if kind is not None and not isinstance(value, kind):
+        raise ParameterError(
+            f"ค่าต้องเป็นชนิด {kind.__name__}",
+            f"must be of type {kind.__name__}",
+            file=str(path),
+            row=line,
+            column=key,
+            value=value,
+        )
+    return value
+
+
+KINDS = {"income", "expense", "transfer"}
+FLAGS = ("avoidable", "substitutable", "farm_input")
+
+
+@cache
+def _categories_cached(path: Path, mtime: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    data = read_yaml(path)
+    groups_raw = require(data, "groups", path, kind=list)
+    cats_raw = require(data, "categories", path, kind=list)
+    groups = []
+    for g in groups_raw:
+        groups.append(
+            {
+                "group": str(require(g, "code", path)),
+                "group_th": str(require(g, "name_th", path)),
+                "group_en": str(require(g, "name_en", path)),
+                "kind": require(g, "kind", path, allowed=KINDS),
+                "consumption": bool(g.get("consumption", False)),
+                "nso_share": float(g["nso_share"]) if g.get("nso_share") is not None else None,
+            }
+        )
+    group_kind = {g["group"]: g["kind"] for g in groups}
+    rows, seen = [], set()
+    for c in cats_raw:
+        code = str(require(c, "code", path))
+        if code in seen:
+            raise ParameterError(
+                "รหัสหมวดซ้ำ", "duplicate category code", file=str(path), row=c.line, value=code
+            )
+        seen.add(code)
+        kind = require(c, "kind", path, allowed=KINDS)
+        group = require(c, "group", path, allowed=set(group_kind))
+        if group_kind[group] != kind:
+            raise ParameterError(
+                f"หมวด '{group}' เป็นชนิด {group_kind[group]} ไม่ใช่ {kind}",
+                f"group '{group}' is of kind {group_kind[group]}, not {kind}",
+                file=str(path),
+                row=c.line,
+                column="group",
+                value=group,
+            )
+        direction = c.get("direction")
+        if kind == "transfer":
+            direction = require(c, "direction", path, allowed={"in", "out"})
+        row = {
+            "category": code,
+            "name_th": str(require(c, "name_th", path)),
+            "name_en": str(require(c, "name_en", path)),
+            "kind": kind,
+            "group": group,
+            "direction": direction,
+        }
+        for flag in FLAGS:
+            value = c.get(flag, False)
+            if not isinstance(value, bool):
+                raise ParameterError(
+                    f"'{flag}' ต้องเป็น true หรือ false",
+                    f"'{flag}' must be true or false",
+                    file=str(path),
+                    row=c.line,
+                    column=flag,
+                    value=value,
+                )
+            row[flag] = value
+        rows.append(row)
+    return pd.DataFrame(rows), pd.DataFrame(groups)
+
+
+def ledger_categories(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The ledger categories: one row per code with name_th/en, kind, group, direction, flags."""
+    file = Path(path) if path else parameters_dir() / "ledger_categories.yaml"
+    return _categories_cached(file.resolve(), file.stat().st_mtime if file.exists() else 0.0)[
+        0
+    ].copy()
+
+
+def ledger_groups(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The category groups: code, Thai and English names, kind, consumption flag, NSO share."""
+    file = Path(path) if path else parameters_dir() / "ledger_categories.yaml"
+    return _categories_cached(file.resolve(), file.stat().st_mtime if file.exists() else 0.0)[
+        1
+    ].copy()
+
+
+def sectors(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The nine partner sectors of sub-district facilitators."""
+    file = Path(path) if path else parameters_dir() / "sectors.yaml"
+    data = read_yaml(file)
+    rows = [
+        {
+            "sector": str(require(s, "code", file)),
+            "name_th": str(require(s, "name_th", file)),
+            "name_en": str(require(s, "name_en", file)),
+        }
+        for s in require(data, "sectors", file, kind=list)
+    ]
+    return pd.DataFrame(rows)
