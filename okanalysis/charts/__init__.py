@@ -1,0 +1,9 @@
+"""Plotly figures the notebooks and dashboards share, Thai labels first.
+
+`style` holds the shared look; the figures live in modules by domain and are all reachable
+from here as `okanalysis.charts.<name>`.
+"""
+
+from okanalysis.charts.style import GRADE_COLOURS, PALETTE, THAI_FONT_STACK, apply_style, label
+
+__all__ = ["GRADE_COLOURS", "PALETTE", "THAI_FONT_STACK", "apply_style", "label"]
