@@ -6,7 +6,8 @@ Load a province's data with `okanalysis.load(path)`; the domain modules (`ledger
 
 from okanalysis.dataset import Dataset
 from okanalysis.errors import InputError, OkanalysisError, ParameterError
+from okanalysis.validate import load
 
 __version__ = "0.1.0"
 
-__all__ = ["Dataset", "InputError", "OkanalysisError", "ParameterError", "__version__"]
+__all__ = ["Dataset", "InputError", "OkanalysisError", "ParameterError", "__version__", "load"]

@@ -1,0 +1,141 @@
+"""The `okanalysis` command: a thin layer over the library for people without `make`.
+
+Every subcommand calls one public function; nothing here that a notebook user would miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from okanalysis.errors import OkanalysisError
+
+EXIT_REJECTS, EXIT_ERROR = 1, 2
+
+
+def _print_problems(problems, show: int) -> None:
+    from okanalysis.errors import Problem
+
+    for rec in problems.head(show).to_dict("records"):
+        row = None if rec["row"] is None or str(rec["row"]) in ("<NA>", "nan") else int(rec["row"])
+        print(
+            Problem(
+                rec["file"], row, rec["column"] or None, rec["value"], rec["expected_th"],
+                rec["expected_en"], rec["check"], rec["table"],
+            ).message()
+        )
+    if len(problems) > show:
+        print(f"... และอีก {len(problems) - show:,} รายการ / and {len(problems) - show:,} more")
+
+
+def default_rejects_path(data: Path) -> Path:
+    """Where rejects go by default: the working folder's data/processed/, never the input."""
+    return Path.cwd() / "data" / "processed" / f"rejects-{data.resolve().name}.csv"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from okanalysis.validate import load, write_rejects
+
+    data = Path(args.path)
+    ds = load(data, progress=not args.quiet)
+    summary = ds.summary()
+    print(summary.to_string(index=False))
+    if ds.ok:
+        print(f"ตรวจแล้ว ไม่พบปัญหา / validated: no problems in {data}")
+        return 0
+    rejects = Path(args.rejects) if args.rejects else default_rejects_path(data)
+    if rejects.resolve().is_relative_to(data.resolve()) and data.is_dir():
+        rejects = default_rejects_path(data)
+    _print_problems(ds.problems, args.show)
+    write_rejects(ds.problems, rejects)
+    n_rows = ds.problems.groupby(["file", "row"], dropna=False).ngroups
+    print(
+        f"พบปัญหา {len(ds.problems):,} รายการใน {n_rows:,} แถว แถวที่ถูกต้องโหลดได้ตามปกติ; "
+        f"บันทึกรายการปัญหาไว้ที่ {rejects}\n"
+        f"{len(ds.problems):,} problems in {n_rows:,} rows; the good rows loaded; "
+        f"the rejects are in {rejects}"
+    )
+    return EXIT_REJECTS
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from okanalysis import demo, io
+    from okanalysis.validate import load
+
+    out = Path(args.out)
+    started = time.perf_counter()
+    ds = demo.generate(scale=args.scale, seed=args.seed, progress=not args.quiet)
+    note = (
+        f"ข้อมูลสาธิต (สังเคราะห์ ไม่ใช่ข้อมูลจริง) / synthetic demo data, not real: "
+        f"scale={args.scale} seed={args.seed}"
+    )
+    io.write_dataset(ds, out, args.format, note=note)
+    print(f"เขียนข้อมูลสาธิตแล้ว / demo written: {out} ({args.format}, "
+          f"{len(ds.villages):,} villages, {len(ds.ledger):,} ledger rows, "
+          f"{time.perf_counter() - started:.1f} s)")
+    if args.no_validate:
+        return 0
+    loaded = load(out, progress=not args.quiet)
+    if not loaded.ok:
+        _print_problems(loaded.problems, 20)
+        print("ข้อมูลสาธิตไม่ผ่านการตรวจ / the demo data did not validate", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"ตรวจแล้ว ไม่พบปัญหา / validated: no problems ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from okanalysis.templates import write_template
+
+    path = write_template(args.out, overwrite=args.overwrite)
+    print(f"เขียนแบบฟอร์มกรอกข้อมูลแล้ว / data-entry workbook written: {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="okanalysis",
+        description="ชุมชนอินทรีย์อยู่ดีมีสุข นครศรีธรรมราช: เครื่องมือวิเคราะห์ข้อมูลแบบมีส่วนร่วม / "
+        "participatory analysis toolkit",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="สร้างจังหวัดสาธิต / build the synthetic demo province")
+    p.add_argument("--scale", type=float, default=1.0, help="1 = ~1,550 villages (default 1)")
+    p.add_argument("--seed", type=int, default=2551)
+    p.add_argument("--out", default="data/demo", help="output folder (default data/demo)")
+    p.add_argument("--format", choices=["csv", "xlsx", "parquet"], default="csv")
+    p.add_argument("--no-validate", action="store_true", help="skip loading it back")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("validate", help="ตรวจข้อมูล / validate a data folder or workbook")
+    p.add_argument("path")
+    p.add_argument("--rejects", help="rejects CSV (default data/processed/rejects-<name>.csv)")
+    p.add_argument("--show", type=int, default=100, help="problems to print (default 100)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("templates", help="แบบฟอร์มกรอกข้อมูล Excel / the data-entry workbook")
+    p.add_argument("out")
+    p.add_argument("--overwrite", action="store_true")
+    p.set_defaults(func=cmd_templates)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 rejects found, 2 error)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except OkanalysisError as exc:
+        print(f"ข้อผิดพลาด / error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

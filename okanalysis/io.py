@@ -1,0 +1,286 @@
+"""Reading and writing the programme's files: a folder of CSV, an Excel workbook, Parquet.
+
+Reading returns raw tables (values as people typed them, with the row number each has in its
+file) for `okanalysis.validate` to parse and check. Input files are only ever read. Writing
+refuses to put files into a folder that holds anything it did not write itself.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from okanalysis import schema
+from okanalysis.errors import InputError
+from okanalysis.parse import clean_text_value
+from okanalysis.thai import BE_OFFSET
+
+EXCEL_MAX_ROWS = 1_048_576
+FORMATS = ("csv", "xlsx", "parquet")
+MARKER = "OKANALYSIS-GENERATED.txt"
+
+
+@dataclass
+class RawTable:
+    """One table as read from a file: raw values, and each row's number in that file."""
+
+    name: str
+    file: str
+    frame: pd.DataFrame
+    rows: np.ndarray
+    typed: bool = False  # Parquet keeps its types; CSV and Excel cells are text or cells
+
+
+def detect_encoding(path: Path, sample: int = 4 << 20) -> str:
+    """'utf-8-sig' when the file is UTF-8 (BOM or not), else 'cp874' (TIS-620 on Thai Windows)."""
+    with open(path, "rb") as fh:
+        head = fh.read(sample)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3 and len(head) == sample:
+            return "utf-8-sig"  # a character cut by the sample's end
+    try:
+        head.decode("cp874")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "อ่านไฟล์ไม่ได้: ไม่ใช่ UTF-8 หรือ TIS-620",
+            "cannot read: neither UTF-8 nor TIS-620 (cp874) text",
+            file=str(path),
+        ) from exc
+    return "cp874"
+
+
+def _table_for(name: str) -> str | None:
+    """The contract table a file or sheet name stands for (English name or Thai title)."""
+    key = str(clean_text_value(name)).lower()
+    for t in schema.TABLES.values():
+        if key in (t.name, str(clean_text_value(t.th)).lower()):
+            return t.name
+    return None
+
+
+def _read_csv(path: Path, table: str) -> RawTable:
+    encoding = detect_encoding(path)
+    try:
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            encoding=encoding,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+        )
+    except UnicodeDecodeError:
+        frame = pd.read_csv(path, dtype=str, encoding="cp874", keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        raise InputError(
+            f"ไฟล์ CSV ผิดรูปแบบ ({exc})", f"malformed CSV ({exc})", file=str(path)
+        ) from exc
+    blank = (frame == "").all(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), bool)
+    rows = np.arange(2, len(frame) + 2)
+    frame = frame.loc[~blank].reset_index(drop=True)
+    return RawTable(table, str(path), frame, rows[~blank])
+
+
+def _read_parquet(path: Path, table: str) -> RawTable:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several kinds for a bad file
+        raise InputError(
+            f"อ่านไฟล์ Parquet ไม่ได้ ({exc})", f"cannot read Parquet ({exc})", file=str(path)
+        ) from exc
+    frame = frame.reset_index(drop=True)
+    return RawTable(table, str(path), frame, np.arange(1, len(frame) + 1), typed=True)
+
+
+def _read_xlsx(path: Path) -> list[RawTable]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputError(
+            f"อ่านไฟล์ Excel ไม่ได้ ({exc})", f"cannot read the Excel workbook ({exc})", file=str(path)
+        ) from exc
+    tables = []
+    try:
+        for ws in wb.worksheets:
+            name = _table_for(ws.title)
+            if name is None:
+                continue
+            it = ws.iter_rows(values_only=True)
+            header = next(it, None)
+            if header is None:
+                continue
+            width = len(header)
+            while width and header[width - 1] in (None, ""):
+                width -= 1
+            cols = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(header[:width])]
+            data, rows = [], []
+            for i, values in enumerate(it, start=2):
+                values = tuple(values[:width]) + (None,) * max(0, width - len(values))
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                data.append(values)
+                rows.append(i)
+            frame = pd.DataFrame(data, columns=cols, dtype=object)
+            tables.append(RawTable(name, f"{path}[{ws.title}]", frame, np.array(rows, dtype=int)))
+    finally:
+        wb.close()
+    return tables
+
+
+def read_tables(path: str | os.PathLike[str]) -> list[RawTable]:
+    """Every contract table found at `path`: a folder of `<table>.csv` / `<table>.parquet`
+    files, an `.xlsx` workbook with a sheet per table, or a single such file."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("ไม่พบไฟล์หรือโฟลเดอร์", "no such file or folder", file=str(path))
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    tables: list[RawTable] = []
+    for f in files:
+        suffix = f.suffix.lower()
+        if suffix == ".xlsx":
+            tables.extend(_read_xlsx(f))
+            continue
+        name = _table_for(f.stem)
+        if name is None:
+            continue
+        if suffix == ".csv":
+            tables.append(_read_csv(f, name))
+        elif suffix == ".parquet":
+            tables.append(_read_parquet(f, name))
+    if not tables:
+        raise InputError(
+            "ไม่พบตารางข้อมูล (ต้องมีไฟล์เช่น villages.csv หรือชีตชื่อ villages)",
+            "no data tables found (expected files such as villages.csv or a sheet named villages)",
+            file=str(path),
+        )
+    return tables
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _baht_text(satang: pd.Series) -> pd.Series:
+    """Integer satang as exact baht text: 125050 -> '1250.50', -500 -> '-5.00'."""
+    s = satang.astype("Int64")
+    absolute = s.abs()
+    text = (
+        np.where(s < 0, "-", "")
+        + (absolute // 100).astype(str)
+        + "."
+        + (absolute % 100).astype(str).str.zfill(2)
+    )
+    return pd.Series(text, index=satang.index, dtype="str").where(s.notna(), "")
+
+
+def _be_date_text(dates: pd.Series) -> pd.Series:
+    """Dates as Buddhist-era dd/mm/yyyy text, as Thai users write them."""
+    d = pd.to_datetime(dates)
+    text = (
+        d.dt.day.astype("Int64").astype(str).str.zfill(2)
+        + "/"
+        + d.dt.month.astype("Int64").astype(str).str.zfill(2)
+        + "/"
+        + (d.dt.year.astype("Int64") + BE_OFFSET).astype(str)
+    )
+    return text.where(d.notna(), "")
+
+
+def to_file_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A typed table in the form people read: baht amounts, BE dates, ใช่/ไม่ใช่."""
+    out = {}
+    for f in schema.TABLES[table].fields:
+        col = frame[f.column]
+        if f.kind == schema.MONEY:
+            out[f.file_column] = _baht_text(col)
+        elif f.kind == schema.DATE:
+            out[f.file_column] = _be_date_text(col)
+        elif f.kind == schema.BOOL:
+            out[f.file_column] = col.map({True: "ใช่", False: "ไม่ใช่"}).astype("str").fillna("")
+        elif f.kind == schema.INT:
+            out[f.file_column] = col.astype("Int64").astype("str").fillna("")
+        else:
+            out[f.file_column] = col.astype("str").fillna("")
+    extra = [c for c in frame.columns if c not in schema.TABLES[table].columns]
+    for c in extra:
+        out[c] = frame[c].astype("str").fillna("")
+    return pd.DataFrame(out)
+
+
+def _prepare_out(out: Path, overwrite: bool) -> None:
+    """Make `out` ready to write into, refusing to touch a folder of someone else's files."""
+    if out.exists() and not out.is_dir():
+        raise InputError("ปลายทางเป็นไฟล์ ไม่ใช่โฟลเดอร์", "the output is a file, not a folder", file=str(out))
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists() and not overwrite:
+        raise InputError(
+            "โฟลเดอร์ปลายทางมีไฟล์อื่นอยู่แล้ว จะไม่เขียนทับ (เลือกโฟลเดอร์ใหม่)",
+            "the output folder already holds other files; nothing is overwritten (choose a new folder)",
+            file=str(out),
+        )
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def write_dataset(
+    dataset, out: str | os.PathLike[str], fmt: str = "csv", *, note: str = "", overwrite: bool = False
+) -> list[Path]:
+    """Write every table of `dataset` to `out` as CSV files, one XLSX workbook or Parquet files.
+
+    CSV and Excel hold what people read (baht, Buddhist-era dates); Parquet holds the typed
+    tables (integer satang, dates) for speed. A marker file says the folder was generated.
+    """
+    if fmt not in FORMATS:
+        raise InputError(
+            f"รูปแบบต้องเป็นหนึ่งใน {FORMATS}", f"format must be one of {FORMATS}", value=fmt
+        )
+    out = Path(out)
+    if fmt == "xlsx":
+        big = {n: len(t) for n, t in dataset.tables.items() if len(t) + 1 > EXCEL_MAX_ROWS}
+        if big:
+            name, n = next(iter(big.items()))
+            raise InputError(
+                f"ตาราง {name} มี {n:,} แถว เกินขีดจำกัดของ Excel ({EXCEL_MAX_ROWS:,} แถวต่อชีต) "
+                "ให้ใช้ --format parquet หรือ csv",
+                f"table {name} has {n:,} rows, more than an Excel sheet holds ({EXCEL_MAX_ROWS:,}); "
+                "use --format parquet or csv",
+                file=str(out),
+                value=n,
+            )
+    _prepare_out(out, overwrite)
+    (out / MARKER).write_text(
+        "โฟลเดอร์นี้สร้างโดย okanalysis / generated by okanalysis\n" + (note + "\n" if note else ""),
+        encoding="utf-8",
+    )
+    written: list[Path] = []
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        target = out / "okanalysis.xlsx"
+        wb = Workbook(write_only=True)
+        for name in schema.TABLE_ORDER:
+            ws = wb.create_sheet(name)
+            frame = to_file_frame(name, dataset.tables[name])
+            ws.append(list(frame.columns))
+            for row in frame.itertuples(index=False, name=None):
+                ws.append([v if v != "" else None for v in row])
+        wb.save(target)
+        return [target]
+    for name in schema.TABLE_ORDER:
+        frame = dataset.tables[name]
+        if fmt == "csv":
+            target = out / f"{name}.csv"
+            to_file_frame(name, frame).to_csv(target, index=False, encoding="utf-8-sig")
+        else:
+            target = out / f"{name}.parquet"
+            frame.to_parquet(target, index=False, compression="zstd")
+        written.append(target)
+    return written

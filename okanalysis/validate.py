@@ -1,0 +1,395 @@
+"""Load and validate: raw tables in, typed tables and a list of problems out.
+
+The order of the checks: each column is parsed (dates, amounts, Thai digits...), then checked
+against the contract's pandera schema (lazily: every failure, not the first), then keys must be
+unique, codes must be on the real hierarchy (geothai) and references must point at loaded rows.
+A row with any problem is left out of the tables and reported; every other row loads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from okanalysis import hierarchy, io, parse, schema
+from okanalysis.dataset import PROBLEM_COLUMNS, Dataset, empty_problems
+from okanalysis.schema import Field, Table
+
+_MAX_EXAMPLES = 50
+
+
+def _allowed_text(f: Field, lang: str) -> str:
+    values = schema.choice_values(f)
+    shown = list(values.items())[:12]
+    names = ", ".join(f"{k} ({v[0] if lang == 'th' else v[1]})" for k, v in shown)
+    more = " ..." if len(values) > len(shown) else ""
+    return names + more
+
+
+def expected(f: Field) -> tuple[str, str]:
+    """What a field expects, in Thai and English, for error messages."""
+    th, en = schema.KIND_LABELS[f.kind]
+    if f.kind == schema.CODE and f.code_level != "any":
+        n = schema.CODE_DIGITS[f.code_level]
+        th, en = f"รหัส{schema.LEVELS[f.code_level][0]} {n} หลัก", f"{schema.LEVELS[f.code_level][1]} code of {n} digits"
+    if f.kind == schema.CHOICE:
+        th = f"ค่าใดค่าหนึ่งใน: {_allowed_text(f, 'th')}"
+        en = f"one of: {_allowed_text(f, 'en')}"
+    if f.min is not None and f.max is not None:
+        th += f" ช่วง {f.min:g}–{f.max:g}"
+        en += f" from {f.min:g} to {f.max:g}"
+    elif f.min is not None:
+        th += f" ไม่น้อยกว่า {f.min:g}"
+        en += f" of at least {f.min:g}"
+    elif f.max is not None:
+        th += f" ไม่เกิน {f.max:g}"
+        en += f" of at most {f.max:g}"
+    if f.required:
+        th += " (ต้องกรอก)"
+        en += " (required)"
+    return th, en
+
+
+class _Collector:
+    """Collects problems for one raw table and remembers which rows are bad."""
+
+    def __init__(self, raw: io.RawTable) -> None:
+        self.raw = raw
+        self.bad = np.zeros(len(raw.frame), dtype=bool)
+        self.items: list[dict] = []
+
+    def add(self, mask: np.ndarray, column: str | None, values: pd.Series | None, check: str, th: str, en: str) -> None:
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        self.bad[idx] = True
+        vals = values.to_numpy(dtype=object)[idx] if values is not None else [None] * len(idx)
+        for i, v in zip(idx, vals, strict=True):
+            self.items.append(
+                {
+                    "file": self.raw.file,
+                    "table": self.raw.name,
+                    "row": int(self.raw.rows[i]),
+                    "column": column,
+                    "value": "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v),
+                    "check": check,
+                    "expected_th": th,
+                    "expected_en": en,
+                    "_i": i,
+                }
+            )
+
+    def add_file(self, column: str | None, check: str, th: str, en: str) -> None:
+        self.items.append(
+            {"file": self.raw.file, "table": self.raw.name, "row": None, "column": column, "value": "",
+             "check": check, "expected_th": th, "expected_en": en, "_i": None}
+        )
+
+
+def _header_map(t: Table, columns: list[str]) -> dict[str, tuple[Field, bool]]:
+    """Map file headers to fields: English name, `<name>_satang`, or the Thai label.
+
+    The flag says whether a money column already holds integer satang."""
+    lookup: dict[str, tuple[Field, bool]] = {}
+    for f in t.fields:
+        lookup[f.name.lower()] = (f, f.kind == schema.MONEY and f.column == f.name)
+        lookup[f.column.lower()] = (f, f.kind == schema.MONEY)
+        lookup[str(parse.clean_text_value(f.th)).lower()] = (f, False)
+    out = {}
+    for c in columns:
+        key = str(parse.clean_text_value(c)).lower()
+        if key in lookup:
+            out[c] = lookup[key]
+    return out
+
+
+def _parse_column(f: Field, values: pd.Series, satang: bool, typed: bool) -> tuple[pd.Series, pd.Series]:
+    if f.kind == schema.CODE:
+        digits = None if f.code_level == "any" else schema.CODE_DIGITS[f.code_level]
+        if typed and values.dtype == "str":
+            return values, pd.Series(False, index=values.index)
+        return parse.code(values, digits)
+    if f.kind == schema.ID:
+        if typed and values.dtype == "str":
+            return values, pd.Series(False, index=values.index)
+        return parse.identifier(values)
+    if f.kind == schema.TEXT:
+        return parse.text(values)
+    if f.kind == schema.INT:
+        return parse.integer(values)
+    if f.kind == schema.MONEY:
+        return parse.money(values, already_satang=satang)
+    if f.kind == schema.DATE:
+        return parse.date(values)
+    if f.kind == schema.BOOL:
+        return parse.boolean(values, schema.BOOL_WORDS_TRUE, schema.BOOL_WORDS_FALSE)
+    if f.kind == schema.CHOICE:
+        if typed and values.dtype == "str":
+            return values, pd.Series(False, index=values.index)
+        return parse.choice(values, schema.choice_values(f))
+    raise ValueError(f.kind)
+
+
+def _parse_table(raw: io.RawTable, col: _Collector) -> pd.DataFrame:
+    """Parse every column of a raw table into the contract's types; bad cells are reported."""
+    t = schema.TABLES[raw.name]
+    hmap = _header_map(t, list(raw.frame.columns))
+    by_field = {f.name: (c, sat) for c, (f, sat) in hmap.items()}
+    out: dict[str, pd.Series] = {}
+    n = len(raw.frame)
+    for f in t.fields:
+        if f.name not in by_field:
+            if f.required:
+                col.add_file(
+                    f.file_column,
+                    "missing_column",
+                    f"ไม่มีคอลัมน์ที่ต้องมี '{f.file_column}' ({f.th})",
+                    f"required column '{f.file_column}' ({f.en}) is missing",
+                )
+            out[f.column] = pd.Series([pd.NA] * n, dtype=schema.column_dtype(f))
+            continue
+        source, satang = by_field[f.name]
+        values = raw.frame[source].reset_index(drop=True)
+        parsed, bad = _parse_column(f, values, satang, raw.typed)
+        if bad.any():
+            th, en = expected(f)
+            col.add(bad.to_numpy(), f.file_column, values, f"parse_{f.kind}", th, en)
+        out[f.column] = parsed.astype(schema.column_dtype(f))
+    extra = [c for c in raw.frame.columns if c not in hmap]
+    for c in extra:
+        out[str(c)] = parse.text(raw.frame[c].reset_index(drop=True))[0]
+    return pd.DataFrame(out)
+
+
+def _schema_checks(table: str, frame: pd.DataFrame, col: _Collector) -> None:
+    """The pandera checks of each column, run on the distinct values and mapped back to rows."""
+    full = schema.pandera_schema(table)
+    t = schema.TABLES[table]
+    for f in t.fields:
+        if any(i["_i"] is None and i["column"] == f.file_column for i in col.items):
+            continue  # the whole column is missing: already reported once
+        series = frame[f.column]
+        uniques = pd.Series(series.dropna().unique(), dtype=series.dtype)
+        if not f.required:
+            check_frame = pd.DataFrame({f.column: uniques})
+        else:
+            check_frame = pd.DataFrame({f.column: pd.concat([uniques, series[series.isna()].head(1)], ignore_index=True)})
+        column_schema = pa.DataFrameSchema({f.column: full.columns[f.column]})
+        try:
+            column_schema.validate(check_frame, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            fc = exc.failure_cases
+            th, en = expected(f)
+            checks = "; ".join(sorted({_check_name(str(c)) for c in fc["check"]}))
+            if fc["failure_case"].isna().any() or "not_nullable" in checks:
+                mask = series.isna().to_numpy() & ~col.bad
+                col.add(mask, f.file_column, pd.Series([""] * len(series)), "required", th, en)
+            bad_values = fc["failure_case"].dropna()
+            if len(bad_values):
+                mask = series.isin(pd.Series(bad_values.unique()).astype(series.dtype)).fillna(False).to_numpy()
+                col.add(mask, f.file_column, series, checks, th, en)
+
+
+def _check_name(check: str) -> str:
+    """A short name for a pandera check ('isin([...])' -> 'allowed_values')."""
+    for prefix, name in (
+        ("isin", "allowed_values"),
+        ("str_matches", "format"),
+        ("greater_than", "minimum"),
+        ("less_than", "maximum"),
+        ("in_range", "range"),
+        ("not_nullable", "required"),
+    ):
+        if check.startswith(prefix):
+            return name
+    return check
+
+
+def _row_checks(table: str, frame: pd.DataFrame, col: _Collector) -> None:
+    """Rules between the columns of one row (for example a village code inside its tambon)."""
+    if table == "villages":
+        vc, tc = frame["village_code"], frame["tambon_code"]
+        mask = (vc.str[:6] != tc).fillna(False).to_numpy()
+        col.add(mask, "village_code", vc, "village_in_tambon",
+                "รหัสหมู่บ้าน 6 หลักแรกต้องเป็นรหัสตำบล", "the first 6 digits must be the sub-district code")
+        no = pd.to_numeric(vc.str[6:8], errors="coerce")
+        mask = (no != frame["village_no"]).fillna(False).to_numpy()
+        col.add(mask, "village_no", frame["village_no"], "village_number",
+                "หมู่ที่ต้องตรงกับ 2 หลักท้ายของรหัสหมู่บ้าน", "must equal the last 2 digits of the village code")
+    if table in ("health_standard",):
+        mask = (frame["households_passed"] > frame["households_assessed"]).fillna(False).to_numpy()
+        col.add(mask, "households_passed", frame["households_passed"], "not_more_than_assessed",
+                "ต้องไม่เกินจำนวนครัวเรือนที่ประเมิน", "cannot exceed households assessed")
+    if table == "cdd_standard":
+        mask = (frame["indicators_passed"] > frame["indicators_total"]).fillna(False).to_numpy()
+        col.add(mask, "indicators_passed", frame["indicators_passed"], "not_more_than_total",
+                "ต้องไม่เกินจำนวนตัวชี้วัด", "cannot exceed indicators assessed")
+    if table == "finance_groups":
+        mask = (frame["arrears_satang"] > frame["loans_outstanding_satang"]).fillna(False).to_numpy()
+        col.add(mask, "arrears", frame["arrears_satang"], "arrears_within_loans",
+                "หนี้ค้างชำระต้องไม่เกินเงินให้กู้คงค้าง", "arrears cannot exceed loans outstanding")
+    if table == "people":
+        need = (frame["role"] == "tambon_facilitator") & frame["sector"].isna()
+        col.add(need.fillna(False).to_numpy(), "sector", frame["sector"], "sector_required",
+                "คุณอำนวยตำบลต้องระบุภาคี", "a sub-district facilitator needs a partner sector")
+
+
+def _hierarchy_checks(table: str, frame: pd.DataFrame, col: _Collector, villages: pd.DataFrame) -> None:
+    """Codes must exist on the real hierarchy (geothai) and match their level."""
+    districts = set(hierarchy.districts()["amphoe_code"])
+    tambons = hierarchy.tambons().set_index("tambon_code")["amphoe_code"]
+    village_codes = set(villages["village_code"])
+    t = schema.TABLES[table]
+    for f in t.fields:
+        if f.kind != schema.CODE or f.column not in frame:
+            continue
+        s = frame[f.column]
+        if f.code_level == "amphoe":
+            mask = s.notna() & ~s.isin(districts)
+            col.add(mask.to_numpy() & ~col.bad, f.file_column, s, "known_amphoe",
+                    "รหัสอำเภอไม่มีในจังหวัดนครศรีธรรมราช (8001–8023)",
+                    "not a district of Nakhon Si Thammarat (8001–8023)")
+        elif f.code_level == "tambon":
+            mask = s.notna() & ~s.isin(tambons.index)
+            col.add(mask.to_numpy() & ~col.bad, f.file_column, s, "known_tambon",
+                    "รหัสตำบลไม่มีในจังหวัด (ตามทะเบียนกรมการปกครอง)",
+                    "not a sub-district of the province (DOPA register)")
+        elif f.code_level == "village" and table != "villages":
+            mask = s.notna() & ~s.isin(village_codes)
+            col.add(mask.to_numpy() & ~col.bad, f.file_column, s, "known_village",
+                    "ไม่พบรหัสหมู่บ้านนี้ในตารางหมู่บ้าน (ที่ผ่านการตรวจ)",
+                    "no such village among the villages that loaded")
+        elif f.code_level == "any" and "level" in frame:
+            lvl = frame["level"]
+            ok = (
+                ((lvl == "village") & s.isin(village_codes))
+                | ((lvl == "tambon") & s.isin(tambons.index))
+                | ((lvl == "amphoe") & s.isin(districts))
+                | ((lvl == "province") & (s == hierarchy.PROVINCE_CODE))
+            ).fillna(False)
+            mask = s.notna() & lvl.notna() & ~ok
+            col.add(mask.to_numpy() & ~col.bad, f.file_column, s, "unit_of_level",
+                    "รหัสพื้นที่ต้องเป็นหน่วยที่มีอยู่จริงในระดับที่ระบุ (หมู่บ้าน 8 หลัก ตำบล 6 อำเภอ 4 จังหวัด 80)",
+                    "must be an existing unit of the stated level (village 8 digits, tambon 6, district 4, province 80)")
+    if table == "villages":
+        mapped = frame["tambon_code"].map(tambons)
+        mask = mapped.notna() & (mapped != frame["amphoe_code"])
+        col.add(mask.fillna(False).to_numpy() & ~col.bad, "amphoe_code", frame["amphoe_code"], "tambon_in_amphoe",
+                "ตำบลนี้ไม่ได้อยู่ในอำเภอที่ระบุ", "the sub-district is not in this district")
+
+
+def _duplicates(table: str, frame: pd.DataFrame, col: _Collector) -> None:
+    key = list(schema.TABLES[table].key)
+    good = ~col.bad
+    sub = frame.loc[good, key]
+    dup = sub.duplicated(keep="first")
+    if not dup.any():
+        return
+    first = sub.drop_duplicates(keep="first").reset_index().set_index(key)["index"]
+    for i in np.flatnonzero(good)[dup.to_numpy()]:
+        k = tuple(frame.loc[i, key])
+        j = first.loc[k if len(key) > 1 else k[0]]
+        first_row = int(col.raw.rows[int(j)])
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[i] = True
+        col.add(mask, "+".join(key), pd.Series([" / ".join(map(str, k))] * len(frame)), "duplicate_key",
+                f"รหัสซ้ำกับแถว {first_row} (แต่ละรายการต้องมีรหัสไม่ซ้ำ)",
+                f"duplicate key: already in row {first_row} (each record needs its own id)")
+
+
+def _references(table: str, frame: pd.DataFrame, col: _Collector, loaded: dict[str, pd.DataFrame]) -> None:
+    for ref in schema.TABLES[table].references:
+        target = frame if ref.target == table else loaded.get(ref.target)
+        target_keys = target[list(ref.target_columns)] if target is not None else None
+        c = ref.columns[0]
+        s = frame[c]
+        known = target_keys[ref.target_columns[0]] if target_keys is not None else pd.Series([], dtype="str")
+        mask = s.notna() & ~s.isin(known)
+        f = schema.TABLES[table].field(c)
+        tt = schema.TABLES[ref.target]
+        col.add(mask.fillna(False).to_numpy() & ~col.bad, f.file_column, s, f"reference_{ref.target}",
+                f"ไม่พบในตาราง{tt.th} ({ref.target}) ที่โหลดได้", f"not found among the loaded {tt.en.lower()} ({ref.target})")
+
+
+def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Dataset:
+    """Parse and check raw tables; returns the good rows as a Dataset with the problems."""
+    from tqdm.auto import tqdm
+
+    by_name: dict[str, list[io.RawTable]] = {}
+    for r in raws:
+        by_name.setdefault(r.name, []).append(r)
+    loaded: dict[str, pd.DataFrame] = {}
+    problems: list[dict] = []
+    names = tqdm(schema.TABLE_ORDER, desc="ตรวจข้อมูล / validating", unit="table", disable=not progress)
+    for name in names:
+        parts = []
+        for raw in by_name.get(name, []):
+            col = _Collector(raw)
+            frame = _parse_table(raw, col)
+            if any(i["_i"] is None for i in col.items):
+                col.bad[:] = True  # a required column is missing: no row of this file can load
+            else:
+                _schema_checks(name, frame, col)
+                _row_checks(name, frame, col)
+                _hierarchy_checks(name, frame, col, loaded.get("villages", schema.empty_table("villages")))
+                if name != "people":
+                    _references(name, frame, col, loaded)
+            parts.append((raw, frame, col))
+        if not parts:
+            loaded[name] = schema.empty_table(name)
+            continue
+        # keys unique across all files of the table, then self-references
+        frame = pd.concat([p[1] for p in parts], ignore_index=True)
+        merged = _Collector(
+            io.RawTable(name, "", frame, np.concatenate([p[0].rows for p in parts]))
+        )
+        merged.bad = np.concatenate([p[2].bad for p in parts])
+        files = np.concatenate([[p[0].file] * len(p[1]) for p in parts])
+        _duplicates(name, frame, merged)
+        if name == "people":
+            good_people = frame.loc[~merged.bad]
+            _references(name, frame, merged, {"people": good_people})
+        for item in merged.items:
+            item["file"] = files[item["_i"]]
+        for p in parts:
+            problems.extend(p[2].items)
+        problems.extend(merged.items)
+        loaded[name] = frame.loc[~merged.bad].reset_index(drop=True)
+    table = pd.DataFrame(problems, columns=[*PROBLEM_COLUMNS, "_i"]).drop(columns="_i")
+    if len(table):
+        table["row"] = table["row"].astype("Int64")
+        table = table.sort_values(["table", "file", "row"], kind="stable", na_position="first")
+        table = table.astype({c: "str" for c in PROBLEM_COLUMNS if c != "row"}).reset_index(drop=True)
+    else:
+        table = empty_problems()
+    return Dataset(tables=loaded, problems=table)
+
+
+def load(path: str | os.PathLike[str], *, progress: bool = False) -> Dataset:
+    """Load a province's data from a folder of CSV, an XLSX workbook or Parquet files.
+
+    Returns the rows that pass every check, typed as the contract says; `Dataset.problems`
+    lists every rejected value with file, row, column, value and what is expected in Thai and
+    English. Nothing at `path` is modified. Loading the same files twice gives the same dataset.
+    """
+    ds = validate_tables(io.read_tables(path), progress=progress)
+    ds.source = str(Path(path))
+    return ds
+
+
+def write_rejects(problems: pd.DataFrame, out: str | os.PathLike[str]) -> Path:
+    """Write the problems to a CSV (UTF-8 with BOM so Excel shows Thai), creating folders."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    problems.to_csv(out, index=False, encoding="utf-8-sig")
+    return out
+
+
+def problems_as_json(problems: pd.DataFrame) -> str:
+    """The problems as JSON lines (for machines)."""
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in problems.to_dict("records"))
