@@ -22,8 +22,14 @@ def _print_problems(problems, show: int) -> None:
         row = None if rec["row"] is None or str(rec["row"]) in ("<NA>", "nan") else int(rec["row"])
         print(
             Problem(
-                rec["file"], row, rec["column"] or None, rec["value"], rec["expected_th"],
-                rec["expected_en"], rec["check"], rec["table"],
+                rec["file"],
+                row,
+                rec["column"] or None,
+                rec["value"],
+                rec["expected_th"],
+                rec["expected_en"],
+                rec["check"],
+                rec["table"],
             ).message()
         )
     if len(problems) > show:
@@ -72,9 +78,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"scale={args.scale} seed={args.seed}"
     )
     io.write_dataset(ds, out, args.format, note=note)
-    print(f"เขียนข้อมูลสาธิตแล้ว / demo written: {out} ({args.format}, "
-          f"{len(ds.villages):,} villages, {len(ds.ledger):,} ledger rows, "
-          f"{time.perf_counter() - started:.1f} s)")
+    print(
+        f"เขียนข้อมูลสาธิตแล้ว / demo written: {out} ({args.format}, "
+        f"{len(ds.villages):,} villages, {len(ds.ledger):,} ledger rows, "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
     if args.no_validate:
         return 0
     loaded = load(out, progress=not args.quiet)

@@ -22,7 +22,9 @@ PROBLEM_COLUMNS = [
 
 def empty_problems() -> pd.DataFrame:
     """An empty problems (rejects) table."""
-    return pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "row" else "str") for c in PROBLEM_COLUMNS})
+    return pd.DataFrame(
+        {c: pd.Series([], dtype="Int64" if c == "row" else "str") for c in PROBLEM_COLUMNS}
+    )
 
 
 @dataclass

@@ -84,7 +84,9 @@ def _read_csv(path: Path, table: str) -> RawTable:
         raise InputError(
             f"ไฟล์ CSV ผิดรูปแบบ ({exc})", f"malformed CSV ({exc})", file=str(path)
         ) from exc
-    blank = (frame == "").all(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), bool)
+    blank = (
+        (frame == "").all(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), bool)
+    )
     rows = np.arange(2, len(frame) + 2)
     frame = frame.loc[~blank].reset_index(drop=True)
     return RawTable(table, str(path), frame, rows[~blank])
@@ -123,7 +125,9 @@ def _read_xlsx(path: Path) -> list[RawTable]:
             width = len(header)
             while width and header[width - 1] in (None, ""):
                 width -= 1
-            cols = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(header[:width])]
+            cols = [
+                str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(header[:width])
+            ]
             data, rows = [], []
             for i, values in enumerate(it, start=2):
                 values = tuple(values[:width]) + (None,) * max(0, width - len(values))
@@ -220,7 +224,9 @@ def to_file_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _prepare_out(out: Path, overwrite: bool) -> None:
     """Make `out` ready to write into, refusing to touch a folder of someone else's files."""
     if out.exists() and not out.is_dir():
-        raise InputError("ปลายทางเป็นไฟล์ ไม่ใช่โฟลเดอร์", "the output is a file, not a folder", file=str(out))
+        raise InputError(
+            "ปลายทางเป็นไฟล์ ไม่ใช่โฟลเดอร์", "the output is a file, not a folder", file=str(out)
+        )
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists() and not overwrite:
         raise InputError(
             "โฟลเดอร์ปลายทางมีไฟล์อื่นอยู่แล้ว จะไม่เขียนทับ (เลือกโฟลเดอร์ใหม่)",
@@ -231,7 +237,12 @@ def _prepare_out(out: Path, overwrite: bool) -> None:
 
 
 def write_dataset(
-    dataset, out: str | os.PathLike[str], fmt: str = "csv", *, note: str = "", overwrite: bool = False
+    dataset,
+    out: str | os.PathLike[str],
+    fmt: str = "csv",
+    *,
+    note: str = "",
+    overwrite: bool = False,
 ) -> list[Path]:
     """Write every table of `dataset` to `out` as CSV files, one XLSX workbook or Parquet files.
 

@@ -50,11 +50,9 @@ def read_yaml(path: str | os.PathLike[str]) -> Any:
     """Read a YAML file whose mappings carry their line numbers; syntax errors name the line."""
     path = Path(path)
     if not path.is_file():
-        raise ParameterError(
-            "ไม่พบไฟล์พารามิเตอร์", "parameter file not found", file=str(path)
-        )
+        raise ParameterError("ไม่พบไฟล์พารามิเตอร์", "parameter file not found", file=str(path))
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ParameterError(

@@ -24,7 +24,9 @@ _SPACES = re.compile(r"\s+")
 _EMPTY = {"", "-", "–", "nan", "none", "null", "n/a", "na", "#n/a"}
 
 
-def _via_uniques(values: pd.Series, one: Callable[[object], tuple[object, bool]], dtype: str) -> Parsed:
+def _via_uniques(
+    values: pd.Series, one: Callable[[object], tuple[object, bool]], dtype: str
+) -> Parsed:
     """Parse each distinct value once with `one(value) -> (parsed, bad)`, then spread back."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     results = [one(u) for u in uniques]
@@ -46,8 +48,11 @@ def _via_uniques(values: pd.Series, one: Callable[[object], tuple[object, bool]]
 
 
 def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (
-        isinstance(value, float) and np.isnan(value)
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and np.isnan(value))
     )
 
 

@@ -300,9 +300,7 @@ TABLES: dict[str, Table] = {
                 ),
             ),
             key=("person_id",),
-            references=(
-                Reference(("successor_of",), "people", ("person_id",), optional=True),
-            ),
+            references=(Reference(("successor_of",), "people", ("person_id",), optional=True),),
         ),
         Table(
             "zones",
@@ -393,7 +391,13 @@ TABLES: dict[str, Table] = {
             7,
             (
                 Field("group_id", "รหัสกลุ่ม", "group id", ID),
-                Field("level", "ระดับ", "level", CHOICE, choices={k: LEVELS[k] for k in ("village", "tambon")}),
+                Field(
+                    "level",
+                    "ระดับ",
+                    "level",
+                    CHOICE,
+                    choices={k: LEVELS[k] for k in ("village", "tambon")},
+                ),
                 _code("unit_code", "รหัสพื้นที่", "unit code", "any"),
                 Field("type", "ประเภท", "type", CHOICE, choices=FINANCE_TYPES),
                 Field("name_th", "ชื่อกลุ่ม", "group name", TEXT),
@@ -403,7 +407,9 @@ TABLES: dict[str, Table] = {
                 Field("loans_outstanding", "เงินให้กู้คงค้าง", "loans outstanding", MONEY, min=0),
                 Field("arrears", "หนี้ค้างชำระเกินกำหนด", "arrears", MONEY, min=0),
                 Field("welfare_paid", "สวัสดิการที่จ่าย", "welfare paid", MONEY, False, min=0),
-                Field("welfare_recipients", "ผู้รับสวัสดิการ (คน)", "welfare recipients", INT, False, min=0),
+                Field(
+                    "welfare_recipients", "ผู้รับสวัสดิการ (คน)", "welfare recipients", INT, False, min=0
+                ),
                 Field("active", "มีกิจกรรมต่อเนื่อง", "has regular activities", BOOL),
                 Field("integrated", "เชื่อมโยงเป็นเครือข่าย", "integrated in a network", BOOL),
             ),
@@ -418,7 +424,13 @@ TABLES: dict[str, Table] = {
                 _code("village_code", "รหัสหมู่บ้าน", "village code", "village"),
                 _be_year("year", "ปี (พ.ศ.)", "year (BE)"),
                 Field("households_assessed", "ครัวเรือนที่ประเมิน", "households assessed", INT, min=0),
-                Field("households_passed", "ครัวเรือนที่ผ่าน", "households meeting the standard", INT, min=0),
+                Field(
+                    "households_passed",
+                    "ครัวเรือนที่ผ่าน",
+                    "households meeting the standard",
+                    INT,
+                    min=0,
+                ),
                 Field("result", "ผลระดับหมู่บ้าน", "village result", CHOICE, choices=STANDARD_RESULTS),
             ),
             key=("village_code", "year"),
@@ -461,12 +473,27 @@ TABLES: dict[str, Table] = {
             4,
             (
                 Field("item_id", "รหัสรายการแผน", "plan item id", ID),
-                Field("level", "ระดับ", "level", CHOICE, choices={k: LEVELS[k] for k in ("village", "tambon")}),
+                Field(
+                    "level",
+                    "ระดับ",
+                    "level",
+                    CHOICE,
+                    choices={k: LEVELS[k] for k in ("village", "tambon")},
+                ),
                 _code("unit_code", "รหัสพื้นที่", "unit code", "any"),
                 Field("title", "โครงการ/กิจกรรม", "project or activity", TEXT),
-                Field("problem", "ปัญหาหรือโอกาสที่ตอบ", "problem or opportunity it answers", TEXT, False),
+                Field(
+                    "problem", "ปัญหาหรือโอกาสที่ตอบ", "problem or opportunity it answers", TEXT, False
+                ),
                 Field("kind", "ลักษณะ", "kind", CHOICE, choices=PLAN_KINDS),
-                Field("category", "หมวดบัญชีที่เกี่ยวข้อง", "ledger category addressed", CHOICE, False, choices_from="categories"),
+                Field(
+                    "category",
+                    "หมวดบัญชีที่เกี่ยวข้อง",
+                    "ledger category addressed",
+                    CHOICE,
+                    False,
+                    choices_from="categories",
+                ),
                 Field("cost", "งบประมาณ", "cost", MONEY, min=0),
                 Field("payer", "ผู้รับผิดชอบงบ", "who pays", CHOICE, choices=PAYERS),
             ),
@@ -481,15 +508,15 @@ TABLES: dict[str, Table] = {
                 Field("local_item_id", "รหัสรายการ", "local plan item id", ID),
                 Field("org", "องค์กร", "organisation", CHOICE, choices=LOCAL_ORGS),
                 _code("tambon_code", "รหัสตำบล", "sub-district code", "tambon"),
-                Field("plan_item_id", "รหัสรายการแผนแม่บทที่รับไป", "master-plan item taken up", ID, False),
+                Field(
+                    "plan_item_id", "รหัสรายการแผนแม่บทที่รับไป", "master-plan item taken up", ID, False
+                ),
                 Field("title", "โครงการ", "project", TEXT),
                 Field("budget", "งบประมาณ", "budget", MONEY, min=0),
                 _be_year("year", "ปีงบประมาณ (พ.ศ.)", "fiscal year (BE)"),
             ),
             key=("local_item_id",),
-            references=(
-                Reference(("plan_item_id",), "plan_items", ("item_id",), optional=True),
-            ),
+            references=(Reference(("plan_item_id",), "plan_items", ("item_id",), optional=True),),
         ),
         Table(
             "agency_projects",
@@ -499,17 +526,27 @@ TABLES: dict[str, Table] = {
             (
                 Field("project_id", "รหัสโครงการ", "project id", ID),
                 Field("agency", "หน่วยงาน", "agency", TEXT),
-                Field("level", "ระดับ", "level", CHOICE, choices={k: LEVELS[k] for k in ("village", "tambon")}),
+                Field(
+                    "level",
+                    "ระดับ",
+                    "level",
+                    CHOICE,
+                    choices={k: LEVELS[k] for k in ("village", "tambon")},
+                ),
                 _code("unit_code", "รหัสพื้นที่", "unit code", "any"),
                 Field("title", "โครงการ", "project", TEXT),
                 Field("budget", "งบประมาณ", "budget", MONEY, min=0),
-                Field("plan_item_id", "รหัสรายการแผนแม่บทที่สนับสนุน", "master-plan item supported", ID, False),
+                Field(
+                    "plan_item_id",
+                    "รหัสรายการแผนแม่บทที่สนับสนุน",
+                    "master-plan item supported",
+                    ID,
+                    False,
+                ),
                 _be_year("year", "ปีงบประมาณ (พ.ศ.)", "fiscal year (BE)"),
             ),
             key=("project_id",),
-            references=(
-                Reference(("plan_item_id",), "plan_items", ("item_id",), optional=True),
-            ),
+            references=(Reference(("plan_item_id",), "plan_items", ("item_id",), optional=True),),
         ),
         Table(
             "visions",
@@ -517,9 +554,17 @@ TABLES: dict[str, Table] = {
             "What 'organic community, live well, be happy' means to the community",
             4,
             (
-                Field("level", "ระดับ", "level", CHOICE, choices={k: LEVELS[k] for k in ("village", "tambon")}),
+                Field(
+                    "level",
+                    "ระดับ",
+                    "level",
+                    CHOICE,
+                    choices={k: LEVELS[k] for k in ("village", "tambon")},
+                ),
                 _code("unit_code", "รหัสพื้นที่", "unit code", "any"),
-                Field("statement", "ความหมายในคำของชุมชน", "statement in the community's words", TEXT),
+                Field(
+                    "statement", "ความหมายในคำของชุมชน", "statement in the community's words", TEXT
+                ),
             ),
             key=("unit_code",),
         ),
@@ -596,7 +641,11 @@ def _pandera_schema(table: str, _signature: tuple) -> pa.DataFrameSchema:
     for f in t.fields:
         checks = []
         if f.kind == CODE:
-            pattern = r"^(\d{2}|\d{4}|\d{6}|\d{8})$" if f.code_level == "any" else CODE_PATTERNS[f.code_level]
+            pattern = (
+                r"^(\d{2}|\d{4}|\d{6}|\d{8})$"
+                if f.code_level == "any"
+                else CODE_PATTERNS[f.code_level]
+            )
             checks.append(pa.Check.str_matches(pattern))
         elif f.kind == ID:
             checks.append(pa.Check.str_matches(ID_PATTERN))
@@ -621,7 +670,9 @@ def _pandera_schema(table: str, _signature: tuple) -> pa.DataFrameSchema:
 
 def empty_table(table: str) -> pd.DataFrame:
     """An empty DataFrame with the table's columns and dtypes."""
-    return pd.DataFrame({f.column: pd.Series([], dtype=column_dtype(f)) for f in TABLES[table].fields})
+    return pd.DataFrame(
+        {f.column: pd.Series([], dtype=column_dtype(f)) for f in TABLES[table].fields}
+    )
 
 
 def column_dtype(f: Field) -> str:

@@ -55,7 +55,11 @@ def fiscal_year_be(date: dt.date | pd.Timestamp) -> int:
 
 
 def format_date(
-    date: dt.date | pd.Timestamp | None, lang: str = "th", *, long: bool = False, digits: str = "arabic"
+    date: dt.date | pd.Timestamp | None,
+    lang: str = "th",
+    *,
+    long: bool = False,
+    digits: str = "arabic",
 ) -> str:
     """A date as Thai readers write it: '15 ม.ค. 2551' (BE), or '15 Jan 2008' in English."""
     if date is None or date is pd.NaT or (isinstance(date, float) and pd.isna(date)):

@@ -36,7 +36,10 @@ def expected(f: Field) -> tuple[str, str]:
     th, en = schema.KIND_LABELS[f.kind]
     if f.kind == schema.CODE and f.code_level != "any":
         n = schema.CODE_DIGITS[f.code_level]
-        th, en = f"รหัส{schema.LEVELS[f.code_level][0]} {n} หลัก", f"{schema.LEVELS[f.code_level][1]} code of {n} digits"
+        th, en = (
+            f"รหัส{schema.LEVELS[f.code_level][0]} {n} หลัก",
+            f"{schema.LEVELS[f.code_level][1]} code of {n} digits",
+        )
     if f.kind == schema.CHOICE:
         th = f"ค่าใดค่าหนึ่งใน: {_allowed_text(f, 'th')}"
         en = f"one of: {_allowed_text(f, 'en')}"
@@ -63,7 +66,15 @@ class _Collector:
         self.bad = np.zeros(len(raw.frame), dtype=bool)
         self.items: list[dict] = []
 
-    def add(self, mask: np.ndarray, column: str | None, values: pd.Series | None, check: str, th: str, en: str) -> None:
+    def add(
+        self,
+        mask: np.ndarray,
+        column: str | None,
+        values: pd.Series | None,
+        check: str,
+        th: str,
+        en: str,
+    ) -> None:
         idx = np.flatnonzero(mask)
         if not len(idx):
             return
@@ -76,7 +87,9 @@ class _Collector:
                     "table": self.raw.name,
                     "row": int(self.raw.rows[i]),
                     "column": column,
-                    "value": "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v),
+                    "value": ""
+                    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+                    else str(v),
                     "check": check,
                     "expected_th": th,
                     "expected_en": en,
@@ -86,8 +99,17 @@ class _Collector:
 
     def add_file(self, column: str | None, check: str, th: str, en: str) -> None:
         self.items.append(
-            {"file": self.raw.file, "table": self.raw.name, "row": None, "column": column, "value": "",
-             "check": check, "expected_th": th, "expected_en": en, "_i": None}
+            {
+                "file": self.raw.file,
+                "table": self.raw.name,
+                "row": None,
+                "column": column,
+                "value": "",
+                "check": check,
+                "expected_th": th,
+                "expected_en": en,
+                "_i": None,
+            }
         )
 
 
@@ -108,7 +130,9 @@ def _header_map(t: Table, columns: list[str]) -> dict[str, tuple[Field, bool]]:
     return out
 
 
-def _parse_column(f: Field, values: pd.Series, satang: bool, typed: bool) -> tuple[pd.Series, pd.Series]:
+def _parse_column(
+    f: Field, values: pd.Series, satang: bool, typed: bool
+) -> tuple[pd.Series, pd.Series]:
     if f.kind == schema.CODE:
         digits = None if f.code_level == "any" else schema.CODE_DIGITS[f.code_level]
         if typed and values.dtype == "str":
@@ -135,6 +159,17 @@ def _parse_column(f: Field, values: pd.Series, satang: bool, typed: bool) -> tup
     raise ValueError(f.kind)
 
 
+def _working_dtype(f: Field) -> str:
+    """The dtype while checking: like the contract's, but able to hold a missing value."""
+    return "Int64" if f.kind == schema.MONEY else schema.column_dtype(f)
+
+
+def _final(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The good rows in the contract's exact dtypes."""
+    dtypes = {f.column: schema.column_dtype(f) for f in schema.TABLES[table].fields}
+    return frame.astype(dtypes).reset_index(drop=True)
+
+
 def _parse_table(raw: io.RawTable, col: _Collector) -> pd.DataFrame:
     """Parse every column of a raw table into the contract's types; bad cells are reported."""
     t = schema.TABLES[raw.name]
@@ -151,7 +186,7 @@ def _parse_table(raw: io.RawTable, col: _Collector) -> pd.DataFrame:
                     f"ไม่มีคอลัมน์ที่ต้องมี '{f.file_column}' ({f.th})",
                     f"required column '{f.file_column}' ({f.en}) is missing",
                 )
-            out[f.column] = pd.Series([pd.NA] * n, dtype=schema.column_dtype(f))
+            out[f.column] = pd.Series([pd.NA] * n, dtype=_working_dtype(f))
             continue
         source, satang = by_field[f.name]
         values = raw.frame[source].reset_index(drop=True)
@@ -159,7 +194,7 @@ def _parse_table(raw: io.RawTable, col: _Collector) -> pd.DataFrame:
         if bad.any():
             th, en = expected(f)
             col.add(bad.to_numpy(), f.file_column, values, f"parse_{f.kind}", th, en)
-        out[f.column] = parsed.astype(schema.column_dtype(f))
+        out[f.column] = parsed.astype(_working_dtype(f))
     extra = [c for c in raw.frame.columns if c not in hmap]
     for c in extra:
         out[str(c)] = parse.text(raw.frame[c].reset_index(drop=True))[0]
@@ -167,32 +202,27 @@ def _parse_table(raw: io.RawTable, col: _Collector) -> pd.DataFrame:
 
 
 def _schema_checks(table: str, frame: pd.DataFrame, col: _Collector) -> None:
-    """The pandera checks of each column, run on the distinct values and mapped back to rows."""
+    """Required cells, then the pandera checks of each column, run on its distinct values and
+    mapped back to the rows that hold them (fast on millions of ledger rows)."""
     full = schema.pandera_schema(table)
-    t = schema.TABLES[table]
-    for f in t.fields:
+    for f in schema.TABLES[table].fields:
         if any(i["_i"] is None and i["column"] == f.file_column for i in col.items):
             continue  # the whole column is missing: already reported once
         series = frame[f.column]
-        uniques = pd.Series(series.dropna().unique(), dtype=series.dtype)
-        if not f.required:
-            check_frame = pd.DataFrame({f.column: uniques})
-        else:
-            check_frame = pd.DataFrame({f.column: pd.concat([uniques, series[series.isna()].head(1)], ignore_index=True)})
+        th, en = expected(f)
+        if f.required:
+            mask = series.isna().to_numpy() & ~col.bad
+            col.add(mask, f.file_column, pd.Series([""] * len(series)), "required", th, en)
+        uniques = pd.Series(series.dropna().unique()).astype(schema.column_dtype(f))
         column_schema = pa.DataFrameSchema({f.column: full.columns[f.column]})
         try:
-            column_schema.validate(check_frame, lazy=True)
+            column_schema.validate(pd.DataFrame({f.column: uniques}), lazy=True)
         except pa.errors.SchemaErrors as exc:
             fc = exc.failure_cases
-            th, en = expected(f)
             checks = "; ".join(sorted({_check_name(str(c)) for c in fc["check"]}))
-            if fc["failure_case"].isna().any() or "not_nullable" in checks:
-                mask = series.isna().to_numpy() & ~col.bad
-                col.add(mask, f.file_column, pd.Series([""] * len(series)), "required", th, en)
-            bad_values = fc["failure_case"].dropna()
-            if len(bad_values):
-                mask = series.isin(pd.Series(bad_values.unique()).astype(series.dtype)).fillna(False).to_numpy()
-                col.add(mask, f.file_column, series, checks, th, en)
+            bad_values = pd.Series(fc["failure_case"].dropna().unique()).astype(series.dtype)
+            mask = series.isin(bad_values).fillna(False).to_numpy()
+            col.add(mask, f.file_column, series, checks, th, en)
 
 
 def _check_name(check: str) -> str:
@@ -215,31 +245,71 @@ def _row_checks(table: str, frame: pd.DataFrame, col: _Collector) -> None:
     if table == "villages":
         vc, tc = frame["village_code"], frame["tambon_code"]
         mask = (vc.str[:6] != tc).fillna(False).to_numpy()
-        col.add(mask, "village_code", vc, "village_in_tambon",
-                "รหัสหมู่บ้าน 6 หลักแรกต้องเป็นรหัสตำบล", "the first 6 digits must be the sub-district code")
+        col.add(
+            mask,
+            "village_code",
+            vc,
+            "village_in_tambon",
+            "รหัสหมู่บ้าน 6 หลักแรกต้องเป็นรหัสตำบล",
+            "the first 6 digits must be the sub-district code",
+        )
         no = pd.to_numeric(vc.str[6:8], errors="coerce")
         mask = (no != frame["village_no"]).fillna(False).to_numpy()
-        col.add(mask, "village_no", frame["village_no"], "village_number",
-                "หมู่ที่ต้องตรงกับ 2 หลักท้ายของรหัสหมู่บ้าน", "must equal the last 2 digits of the village code")
+        col.add(
+            mask,
+            "village_no",
+            frame["village_no"],
+            "village_number",
+            "หมู่ที่ต้องตรงกับ 2 หลักท้ายของรหัสหมู่บ้าน",
+            "must equal the last 2 digits of the village code",
+        )
     if table in ("health_standard",):
         mask = (frame["households_passed"] > frame["households_assessed"]).fillna(False).to_numpy()
-        col.add(mask, "households_passed", frame["households_passed"], "not_more_than_assessed",
-                "ต้องไม่เกินจำนวนครัวเรือนที่ประเมิน", "cannot exceed households assessed")
+        col.add(
+            mask,
+            "households_passed",
+            frame["households_passed"],
+            "not_more_than_assessed",
+            "ต้องไม่เกินจำนวนครัวเรือนที่ประเมิน",
+            "cannot exceed households assessed",
+        )
     if table == "cdd_standard":
         mask = (frame["indicators_passed"] > frame["indicators_total"]).fillna(False).to_numpy()
-        col.add(mask, "indicators_passed", frame["indicators_passed"], "not_more_than_total",
-                "ต้องไม่เกินจำนวนตัวชี้วัด", "cannot exceed indicators assessed")
+        col.add(
+            mask,
+            "indicators_passed",
+            frame["indicators_passed"],
+            "not_more_than_total",
+            "ต้องไม่เกินจำนวนตัวชี้วัด",
+            "cannot exceed indicators assessed",
+        )
     if table == "finance_groups":
-        mask = (frame["arrears_satang"] > frame["loans_outstanding_satang"]).fillna(False).to_numpy()
-        col.add(mask, "arrears", frame["arrears_satang"], "arrears_within_loans",
-                "หนี้ค้างชำระต้องไม่เกินเงินให้กู้คงค้าง", "arrears cannot exceed loans outstanding")
+        mask = (
+            (frame["arrears_satang"] > frame["loans_outstanding_satang"]).fillna(False).to_numpy()
+        )
+        col.add(
+            mask,
+            "arrears",
+            frame["arrears_satang"],
+            "arrears_within_loans",
+            "หนี้ค้างชำระต้องไม่เกินเงินให้กู้คงค้าง",
+            "arrears cannot exceed loans outstanding",
+        )
     if table == "people":
         need = (frame["role"] == "tambon_facilitator") & frame["sector"].isna()
-        col.add(need.fillna(False).to_numpy(), "sector", frame["sector"], "sector_required",
-                "คุณอำนวยตำบลต้องระบุภาคี", "a sub-district facilitator needs a partner sector")
+        col.add(
+            need.fillna(False).to_numpy(),
+            "sector",
+            frame["sector"],
+            "sector_required",
+            "คุณอำนวยตำบลต้องระบุภาคี",
+            "a sub-district facilitator needs a partner sector",
+        )
 
 
-def _hierarchy_checks(table: str, frame: pd.DataFrame, col: _Collector, villages: pd.DataFrame) -> None:
+def _hierarchy_checks(
+    table: str, frame: pd.DataFrame, col: _Collector, villages: pd.DataFrame
+) -> None:
     """Codes must exist on the real hierarchy (geothai) and match their level."""
     districts = set(hierarchy.districts()["amphoe_code"])
     tambons = hierarchy.tambons().set_index("tambon_code")["amphoe_code"]
@@ -251,19 +321,34 @@ def _hierarchy_checks(table: str, frame: pd.DataFrame, col: _Collector, villages
         s = frame[f.column]
         if f.code_level == "amphoe":
             mask = s.notna() & ~s.isin(districts)
-            col.add(mask.to_numpy() & ~col.bad, f.file_column, s, "known_amphoe",
-                    "รหัสอำเภอไม่มีในจังหวัดนครศรีธรรมราช (8001–8023)",
-                    "not a district of Nakhon Si Thammarat (8001–8023)")
+            col.add(
+                mask.to_numpy() & ~col.bad,
+                f.file_column,
+                s,
+                "known_amphoe",
+                "รหัสอำเภอไม่มีในจังหวัดนครศรีธรรมราช (8001–8023)",
+                "not a district of Nakhon Si Thammarat (8001–8023)",
+            )
         elif f.code_level == "tambon":
             mask = s.notna() & ~s.isin(tambons.index)
-            col.add(mask.to_numpy() & ~col.bad, f.file_column, s, "known_tambon",
-                    "รหัสตำบลไม่มีในจังหวัด (ตามทะเบียนกรมการปกครอง)",
-                    "not a sub-district of the province (DOPA register)")
+            col.add(
+                mask.to_numpy() & ~col.bad,
+                f.file_column,
+                s,
+                "known_tambon",
+                "รหัสตำบลไม่มีในจังหวัด (ตามทะเบียนกรมการปกครอง)",
+                "not a sub-district of the province (DOPA register)",
+            )
         elif f.code_level == "village" and table != "villages":
             mask = s.notna() & ~s.isin(village_codes)
-            col.add(mask.to_numpy() & ~col.bad, f.file_column, s, "known_village",
-                    "ไม่พบรหัสหมู่บ้านนี้ในตารางหมู่บ้าน (ที่ผ่านการตรวจ)",
-                    "no such village among the villages that loaded")
+            col.add(
+                mask.to_numpy() & ~col.bad,
+                f.file_column,
+                s,
+                "known_village",
+                "ไม่พบรหัสหมู่บ้านนี้ในตารางหมู่บ้าน (ที่ผ่านการตรวจ)",
+                "no such village among the villages that loaded",
+            )
         elif f.code_level == "any" and "level" in frame:
             lvl = frame["level"]
             ok = (
@@ -273,14 +358,25 @@ def _hierarchy_checks(table: str, frame: pd.DataFrame, col: _Collector, villages
                 | ((lvl == "province") & (s == hierarchy.PROVINCE_CODE))
             ).fillna(False)
             mask = s.notna() & lvl.notna() & ~ok
-            col.add(mask.to_numpy() & ~col.bad, f.file_column, s, "unit_of_level",
-                    "รหัสพื้นที่ต้องเป็นหน่วยที่มีอยู่จริงในระดับที่ระบุ (หมู่บ้าน 8 หลัก ตำบล 6 อำเภอ 4 จังหวัด 80)",
-                    "must be an existing unit of the stated level (village 8 digits, tambon 6, district 4, province 80)")
+            col.add(
+                mask.to_numpy() & ~col.bad,
+                f.file_column,
+                s,
+                "unit_of_level",
+                "รหัสพื้นที่ต้องเป็นหน่วยที่มีอยู่จริงในระดับที่ระบุ (หมู่บ้าน 8 หลัก ตำบล 6 อำเภอ 4 จังหวัด 80)",
+                "must be an existing unit of the stated level (village 8 digits, tambon 6, district 4, province 80)",
+            )
     if table == "villages":
         mapped = frame["tambon_code"].map(tambons)
         mask = mapped.notna() & (mapped != frame["amphoe_code"])
-        col.add(mask.fillna(False).to_numpy() & ~col.bad, "amphoe_code", frame["amphoe_code"], "tambon_in_amphoe",
-                "ตำบลนี้ไม่ได้อยู่ในอำเภอที่ระบุ", "the sub-district is not in this district")
+        col.add(
+            mask.fillna(False).to_numpy() & ~col.bad,
+            "amphoe_code",
+            frame["amphoe_code"],
+            "tambon_in_amphoe",
+            "ตำบลนี้ไม่ได้อยู่ในอำเภอที่ระบุ",
+            "the sub-district is not in this district",
+        )
 
 
 def _duplicates(table: str, frame: pd.DataFrame, col: _Collector) -> None:
@@ -297,23 +393,40 @@ def _duplicates(table: str, frame: pd.DataFrame, col: _Collector) -> None:
         first_row = int(col.raw.rows[int(j)])
         mask = np.zeros(len(frame), dtype=bool)
         mask[i] = True
-        col.add(mask, "+".join(key), pd.Series([" / ".join(map(str, k))] * len(frame)), "duplicate_key",
-                f"รหัสซ้ำกับแถว {first_row} (แต่ละรายการต้องมีรหัสไม่ซ้ำ)",
-                f"duplicate key: already in row {first_row} (each record needs its own id)")
+        col.add(
+            mask,
+            "+".join(key),
+            pd.Series([" / ".join(map(str, k))] * len(frame)),
+            "duplicate_key",
+            f"รหัสซ้ำกับแถว {first_row} (แต่ละรายการต้องมีรหัสไม่ซ้ำ)",
+            f"duplicate key: already in row {first_row} (each record needs its own id)",
+        )
 
 
-def _references(table: str, frame: pd.DataFrame, col: _Collector, loaded: dict[str, pd.DataFrame]) -> None:
+def _references(
+    table: str, frame: pd.DataFrame, col: _Collector, loaded: dict[str, pd.DataFrame]
+) -> None:
     for ref in schema.TABLES[table].references:
         target = frame if ref.target == table else loaded.get(ref.target)
         target_keys = target[list(ref.target_columns)] if target is not None else None
         c = ref.columns[0]
         s = frame[c]
-        known = target_keys[ref.target_columns[0]] if target_keys is not None else pd.Series([], dtype="str")
+        known = (
+            target_keys[ref.target_columns[0]]
+            if target_keys is not None
+            else pd.Series([], dtype="str")
+        )
         mask = s.notna() & ~s.isin(known)
         f = schema.TABLES[table].field(c)
         tt = schema.TABLES[ref.target]
-        col.add(mask.fillna(False).to_numpy() & ~col.bad, f.file_column, s, f"reference_{ref.target}",
-                f"ไม่พบในตาราง{tt.th} ({ref.target}) ที่โหลดได้", f"not found among the loaded {tt.en.lower()} ({ref.target})")
+        col.add(
+            mask.fillna(False).to_numpy() & ~col.bad,
+            f.file_column,
+            s,
+            f"reference_{ref.target}",
+            f"ไม่พบในตาราง{tt.th} ({ref.target}) ที่โหลดได้",
+            f"not found among the loaded {tt.en.lower()} ({ref.target})",
+        )
 
 
 def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Dataset:
@@ -325,7 +438,9 @@ def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Datas
         by_name.setdefault(r.name, []).append(r)
     loaded: dict[str, pd.DataFrame] = {}
     problems: list[dict] = []
-    names = tqdm(schema.TABLE_ORDER, desc="ตรวจข้อมูล / validating", unit="table", disable=not progress)
+    names = tqdm(
+        schema.TABLE_ORDER, desc="ตรวจข้อมูล / validating", unit="table", disable=not progress
+    )
     for name in names:
         parts = []
         for raw in by_name.get(name, []):
@@ -336,7 +451,9 @@ def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Datas
             else:
                 _schema_checks(name, frame, col)
                 _row_checks(name, frame, col)
-                _hierarchy_checks(name, frame, col, loaded.get("villages", schema.empty_table("villages")))
+                _hierarchy_checks(
+                    name, frame, col, loaded.get("villages", schema.empty_table("villages"))
+                )
                 if name != "people":
                     _references(name, frame, col, loaded)
             parts.append((raw, frame, col))
@@ -359,12 +476,14 @@ def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Datas
         for p in parts:
             problems.extend(p[2].items)
         problems.extend(merged.items)
-        loaded[name] = frame.loc[~merged.bad].reset_index(drop=True)
+        loaded[name] = _final(name, frame.loc[~merged.bad])
     table = pd.DataFrame(problems, columns=[*PROBLEM_COLUMNS, "_i"]).drop(columns="_i")
     if len(table):
         table["row"] = table["row"].astype("Int64")
         table = table.sort_values(["table", "file", "row"], kind="stable", na_position="first")
-        table = table.astype({c: "str" for c in PROBLEM_COLUMNS if c != "row"}).reset_index(drop=True)
+        table = table.astype({c: "str" for c in PROBLEM_COLUMNS if c != "row"}).reset_index(
+            drop=True
+        )
     else:
         table = empty_problems()
     return Dataset(tables=loaded, problems=table)
