@@ -87,13 +87,11 @@ def value_rule(f: schema.Field) -> tuple[str, str] | None:
         return code_rule(f.code_level)
     if f.kind == schema.ID:
         return (
-            f"ตัวอักษรอังกฤษหรือตัวเลข ขึ้นต้นด้วยตัวอักษรหรือตัวเลข ยาวไม่เกิน 40 ตัว "
-            f"(`{schema.ID_PATTERN}`)",
-            f"starts with a letter or digit, at most 40 characters (`{schema.ID_PATTERN}`)",
+            "ขึ้นต้นด้วยตัวอักษรอังกฤษหรือตัวเลข ยาวไม่เกิน 40 ตัว ไม่มีช่องว่าง",
+            "starts with a letter or digit, at most 40 characters, no spaces",
         )
     if f.kind == schema.BOOL:
-        words = f"{_bool_words(schema.BOOL_WORDS_TRUE)} / {_bool_words(schema.BOOL_WORDS_FALSE)}"
-        return f"ใช่ หรือ ไม่ใช่ ({words})", f"yes or no ({words})"
+        return "ใช่ หรือ ไม่ใช่", "yes or no"
     if f.kind == schema.CHOICE and f.choices_from == "categories":
         return (
             "รหัสหรือชื่อไทยของหมวดบัญชี ดูหัวข้อหมวดบัญชีรับจ่าย",
@@ -158,9 +156,8 @@ def general_rules() -> list[Section]:
             "Column headers",
             (
                 (
-                    "หัวคอลัมน์เขียนเป็นชื่อคอลัมน์ภาษาอังกฤษ หรือชื่อภาษาไทยตามตารางด้านล่างก็ได้ "
-                    "ลำดับคอลัมน์ไม่สำคัญ",
-                    "A header may be the English column name or the Thai label listed below; "
+                    "หัวคอลัมน์เขียนเป็นชื่อคอลัมน์ภาษาอังกฤษ หรือชื่อภาษาไทยของคอลัมน์ก็ได้ ลำดับคอลัมน์ไม่สำคัญ",
+                    "A header may be the column's English name or its Thai label; "
                     "the order of the columns does not matter.",
                 ),
                 (
@@ -192,9 +189,9 @@ def general_rules() -> list[Section]:
             ),
         ),
         Section(
-            "numbers",
-            "จำนวนเงินและตัวเลข",
-            "Amounts and numbers",
+            "values",
+            "การเขียนค่า",
+            "Writing values",
             (
                 (
                     "จำนวนเงินเป็นบาท ทศนิยมไม่เกิน 2 ตำแหน่ง มีจุลภาคคั่นหลักพันหรือช่องว่างได้ "
@@ -298,7 +295,8 @@ def _row(cells: list[str]) -> str:
 
 
 def _both(pair: tuple[str, str], sep: str = " / ") -> str:
-    return f"{pair[0]}{sep}{pair[1]}"
+    """Thai and English, once if they are the same (numbers)."""
+    return pair[0] if pair[0] == pair[1] else f"{pair[0]}{sep}{pair[1]}"
 
 
 def _topic(n: int) -> str:
@@ -325,6 +323,8 @@ def _allowed(f: schema.Field) -> str:
         return "–"
     if f.choices_from == "categories":
         return f"[{rule[0]} / {rule[1]}](#{CATEGORIES_ANCHOR})"
+    if f.kind == schema.ID:
+        return f"{_both(rule, '<br>')}<br>`{schema.ID_PATTERN}`"
     return _both(rule, "<br>")
 
 
