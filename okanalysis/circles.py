@@ -1,0 +1,1022 @@
+"""The learning circle's record: every agreed grade, kept append-only in an embedded SQLite store.
+
+A circle (village, sub-district, zone or district) sees the computed grade of each of the five
+components, agrees its own grade and, where the two differ, says why. Each save is one entry;
+a correction is a new entry that supersedes the old one, so a unit's whole history stays
+readable. Several dashboards may save at once: the store runs in WAL mode and every write is
+one `BEGIN IMMEDIATE` transaction, so nothing is lost and a killed process leaves no half entry.
+
+A missing or damaged file is never replaced by a new empty store: `open_store` creates a file
+only when asked (`create=True`) and refuses any existing file that is not a circle store.
+Participants are counted by role, gender and age band; no names are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import os
+import re
+import sqlite3
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from okanalysis import hierarchy, schema, thai
+from okanalysis.components import COMPONENT_CODES, COMPONENTS, GRADES
+from okanalysis.dataset import Dataset
+from okanalysis.errors import InputError, OkanalysisError
+
+#: SQLite `PRAGMA application_id` of a circle store ("OKC1"): tells our file from any other.
+APPLICATION_ID = 0x4F4B4331
+#: How long a writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT_MS = 30_000
+#: Thailand's time (UTC+7, no daylight saving), for showing when an entry was recorded.
+THAI_TIME = dt.timezone(dt.timedelta(hours=7))
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_FOREIGN = ("ฐานข้อมูล SQLite ของโปรแกรมอื่น", "an SQLite file of another program")
+_PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
+
+#: The kinds of unit a circle is held for: code -> (Thai, English).
+UNIT_LEVELS: dict[str, tuple[str, str]] = {
+    "village": schema.LEVELS["village"],
+    "tambon": schema.LEVELS["tambon"],
+    "zone": ("โซน", "zone"),
+    "amphoe": schema.LEVELS["amphoe"],
+}
+_UNIT_PATTERNS = {
+    "village": schema.CODE_PATTERNS["village"],
+    "tambon": schema.CODE_PATTERNS["tambon"],
+    "zone": schema.ID_PATTERN,
+    "amphoe": schema.CODE_PATTERNS["amphoe"],
+}
+
+#: Who took part, counted (never named): column -> (Thai, English).
+ROLE_COUNTS: dict[str, tuple[str, str]] = {
+    "cores": ("คุณกิจแกนนำ", "village cores"),
+    "villagers": ("ชาวบ้าน", "villagers"),
+    "facilitators": ("คุณอำนวย", "facilitators"),
+    "agency_staff": ("เจ้าหน้าที่หน่วยงาน", "agency staff"),
+}
+GENDER_COUNTS: dict[str, tuple[str, str]] = {
+    "male": ("ชาย", "men"),
+    "female": ("หญิง", "women"),
+    "other_gender": ("เพศอื่น ๆ", "other gender"),
+}
+AGE_BAND_COUNTS: dict[str, tuple[str, str]] = {
+    "age_under_25": ("อายุต่ำกว่า 25 ปี", "aged under 25"),
+    "age_25_44": ("อายุ 25-44 ปี", "aged 25-44"),
+    "age_45_59": ("อายุ 45-59 ปี", "aged 45-59"),
+    "age_60_plus": ("อายุ 60 ปีขึ้นไป", "aged 60 and over"),
+}
+COUNT_COLUMNS: tuple[str, ...] = (*ROLE_COUNTS, *GENDER_COUNTS, *AGE_BAND_COUNTS)
+
+
+# --- input types ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Participants:
+    """How many took part, by role, by gender and by age band. Counts only, never names.
+
+    Everyone present has a role, so the gender and age-band counts may fall short of the role
+    total (not everyone asked) but never exceed it.
+    """
+
+    cores: int = 0
+    villagers: int = 0
+    facilitators: int = 0
+    agency_staff: int = 0
+    male: int = 0
+    female: int = 0
+    other_gender: int = 0
+    age_under_25: int = 0
+    age_25_44: int = 0
+    age_45_59: int = 0
+    age_60_plus: int = 0
+
+    @property
+    def total(self) -> int:
+        """Everyone present (the sum by role)."""
+        return sum(getattr(self, c) for c in ROLE_COUNTS)
+
+
+@dataclass(frozen=True)
+class ComponentScore:
+    """One component as the circle saw and agreed it.
+
+    `computed` is the grade the data gave (None when the data could not grade it); `agreed` is
+    the circle's grade; `reason` is required when they differ; `evidence` is anything else the
+    circle weighed.
+    """
+
+    component: str
+    computed: str | None
+    agreed: str
+    reason: str = ""
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class CircleSession:
+    """One learning circle's agreed grades for one unit and assessment round.
+
+    `date` is a `datetime.date` (or an ISO 'YYYY-MM-DD' string, Common era). `supersedes` is the
+    id of the entry this one corrects (None for a new entry). `rubric_version` is the hash of
+    the rubric that computed the grades shown, so a later rubric change never rewrites them.
+    """
+
+    unit_code: str
+    unit_level: str
+    round: str
+    date: dt.date | str
+    facilitator: str
+    components: Sequence[ComponentScore]
+    overall: str
+    participants: Participants = field(default_factory=Participants)
+    computed_overall: str | None = None
+    rubric_version: str | None = None
+    note: str = ""
+    supersedes: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "components", tuple(self.components))
+
+
+# --- the schema and its migrations --------------------------------------------------------------
+_COUNTS_SQL = ",\n".join(f"    {c} INTEGER NOT NULL CHECK ({c} >= 0)" for c in COUNT_COLUMNS)
+_GRADE_SQL = "('A', 'B', 'C')"
+
+#: Each migration is a list of statements; the store's `user_version` is how many have run.
+MIGRATIONS: list[tuple[str, ...]] = [
+    (
+        f"""CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_code TEXT NOT NULL,
+    unit_level TEXT NOT NULL CHECK (unit_level IN ('village', 'tambon', 'zone', 'amphoe')),
+    round TEXT NOT NULL CHECK (length(trim(round)) > 0),
+    date TEXT NOT NULL CHECK (date(date) = date),
+    facilitator TEXT NOT NULL,
+{_COUNTS_SQL},
+    overall TEXT NOT NULL CHECK (overall IN {_GRADE_SQL}),
+    computed_overall TEXT CHECK (computed_overall IN {_GRADE_SQL}),
+    rubric_version TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    supersedes INTEGER REFERENCES sessions (id)
+)""",
+        "CREATE UNIQUE INDEX sessions_supersedes ON sessions (supersedes)"
+        " WHERE supersedes IS NOT NULL",
+        "CREATE INDEX sessions_unit_round ON sessions (unit_code, round)",
+        f"""CREATE TABLE session_components (
+    session_id INTEGER NOT NULL REFERENCES sessions (id),
+    component TEXT NOT NULL,
+    computed TEXT CHECK (computed IN {_GRADE_SQL}),
+    agreed TEXT NOT NULL CHECK (agreed IN {_GRADE_SQL}),
+    reason TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (session_id, component),
+    CHECK (computed IS agreed OR length(trim(reason)) > 0)
+) WITHOUT ROWID""",
+        *(
+            f"CREATE TRIGGER {table}_append_only_{verb} BEFORE {verb.upper()} ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'circle records are append-only'); END"
+            for table in ("sessions", "session_components")
+            for verb in ("update", "delete")
+        ),
+    ),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- opening ------------------------------------------------------------------------------------
+def default_path() -> Path:
+    """Where the circle store lives: $OKANALYSIS_CIRCLES, else ./data/circles.sqlite when there
+    is a ./data folder, else the project's own `data/circles.sqlite`."""
+    env = os.environ.get("OKANALYSIS_CIRCLES")
+    if env:
+        return Path(env)
+    local = Path.cwd() / "data"
+    return (local if local.is_dir() else _PACKAGE_DATA) / "circles.sqlite"
+
+
+class CircleStore:
+    """An open circle store: its path and this process's SQLite connection.
+
+    Open one per process (a dashboard kernel, a CLI run) with `open_store`; close it, or use
+    it in a `with` block.
+    """
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.connection = connection
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> CircleStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"CircleStore({str(self.path)!r})"
+
+
+def _not_a_store(path: Path, th: str, en: str) -> InputError:
+    return InputError(
+        f"{th} ไม่ใช่ไฟล์บันทึกวงเรียนรู้ของ okanalysis จึงไม่เปิดและไม่เขียนทับ โปรดตรวจชื่อไฟล์ หรือกู้คืนจากไฟล์สำรอง",
+        f"{en}: not an okanalysis circle store, so it is neither opened nor overwritten;"
+        " check the path or restore a backup",
+        file=str(path),
+    )
+
+
+def _cannot_open(path: Path, e: Exception) -> InputError:
+    return InputError(
+        f"เปิดไฟล์บันทึกวงเรียนรู้ไม่ได้ ({e})", f"cannot open the circle store ({e})", file=str(path)
+    )
+
+
+def _header(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(100)
+
+
+def _check_header(path: Path, header: bytes, *, create: bool) -> None:
+    """Refuse, before SQLite touches it, any existing file that cannot be a circle store."""
+    if not header:
+        if not create:
+            raise _not_a_store(path, "ไฟล์ว่างเปล่า", "the file is empty")
+        return
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise _not_a_store(
+            path, "ไฟล์นี้ไม่ใช่ฐานข้อมูล SQLite หรือเสียหาย", "not an SQLite file or damaged"
+        )
+    app_id = int.from_bytes(header[68:72], "big")
+    # application id 0 is a store another process is creating right now, or a foreign file;
+    # the SQL check in `_prepare_schema` tells them apart.
+    if app_id not in (APPLICATION_ID, 0):
+        raise _not_a_store(path, *_FOREIGN)
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return con
+
+
+@contextmanager
+def _transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One `BEGIN IMMEDIATE` write transaction: all of it is kept, or none."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+
+
+def _prepare_schema(con: sqlite3.Connection, path: Path, *, create: bool) -> None:
+    """Create the schema in a new empty file, or bring an existing store up to date."""
+    app_id = con.execute("PRAGMA application_id").fetchone()[0]
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    if app_id == APPLICATION_ID and version == SCHEMA_VERSION:
+        return  # the usual case: no write lock needed
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and not create):
+        raise _not_a_store(path, *_FOREIGN)
+    with _transaction(con):
+        # read again under the write lock: another process may have just created or migrated it
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if app_id == 0:
+            objects = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if objects or version or not create:
+                raise _not_a_store(path, *_FOREIGN)
+            con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        elif app_id != APPLICATION_ID:
+            raise _not_a_store(path, *_FOREIGN)
+        if version > SCHEMA_VERSION:
+            raise InputError(
+                f"ไฟล์บันทึกวงเรียนรู้รุ่น {version} ใหม่กว่าโปรแกรมนี้ (รุ่น {SCHEMA_VERSION})"
+                " โปรดปรับรุ่น okanalysis",
+                f"the circle store has schema version {version}, newer than this okanalysis"
+                f" ({SCHEMA_VERSION}); upgrade okanalysis",
+                file=str(path),
+                value=version,
+            )
+        for statements in MIGRATIONS[version:]:
+            for statement in statements:
+                con.execute(statement)
+        if version < SCHEMA_VERSION:
+            con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = False) -> CircleStore:
+    """Open the circle store at `path` (default `default_path()`).
+
+    A missing file is created only with `create=True` (a dashboard or the CLI on its first
+    save). An existing file that is not a circle store (damaged, not SQLite, another program's
+    database) raises `InputError` and is left exactly as it was.
+    """
+    path = Path(path) if path is not None else default_path()
+    if path.is_dir():
+        raise InputError(
+            "ที่อยู่นี้เป็นโฟลเดอร์ ไม่ใช่ไฟล์บันทึกวงเรียนรู้",
+            "this path is a folder, not a circle store",
+            file=str(path),
+        )
+    if path.exists():
+        _check_header(path, _header(path), create=create)
+    elif not create:
+        raise InputError(
+            "ไม่พบไฟล์บันทึกวงเรียนรู้ โปรดตรวจที่อยู่ไฟล์ หรือสร้างใหม่เมื่อบันทึกครั้งแรก",
+            "circle store not found; check the path, or create it on the first save",
+            file=str(path),
+        )
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = _connect(path, "rwc" if create else "rw")
+    except sqlite3.Error as e:
+        raise _cannot_open(path, e) from e
+    try:
+        _prepare_schema(con, path, create=create)
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = FULL")
+        con.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.OperationalError as e:
+        con.close()
+        raise _cannot_open(path, e) from e
+    except sqlite3.DatabaseError as e:
+        con.close()
+        raise _not_a_store(path, f"ไฟล์เสียหาย ({e})", f"the file is damaged ({e})") from e
+    except BaseException:
+        con.close()
+        raise
+    return CircleStore(path, con)
+
+
+@contextmanager
+def _opened(store: CircleStore | str | os.PathLike[str]) -> Iterator[CircleStore]:
+    """The store itself, or the store at a path opened (never created) for this one call."""
+    if isinstance(store, CircleStore):
+        yield store
+        return
+    opened = open_store(store)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+# --- checking input -------------------------------------------------------------------------------
+def known_units(dataset: Dataset) -> frozenset[str]:
+    """Every unit code a circle may be held for: the real districts and sub-districts, the
+    dataset's villages and its zone ids."""
+    codes = set(hierarchy.units(dataset.villages)["unit_code"].dropna().astype(str))
+    codes.update(dataset.zones["zone_id"].dropna().astype(str))
+    return frozenset(codes)
+
+
+def _grade(
+    value: object, column: str, problems: list[OkanalysisError], *, optional: bool
+) -> str | None:
+    if value is None and optional:
+        return None
+    grade = value.strip().upper() if isinstance(value, str) else value
+    if grade not in GRADES:
+        problems.append(
+            OkanalysisError(
+                "ระดับต้องเป็น A, B หรือ C" + (" หรือเว้นว่างเมื่อคำนวณไม่ได้" if optional else ""),
+                "a grade must be A, B or C"
+                + (" or empty when it could not be computed" if optional else ""),
+                column=column,
+                value=value,
+            )
+        )
+        return None
+    return grade
+
+
+def _text(value: object, column: str, problems: list[OkanalysisError], *, required: bool) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        problems.append(
+            OkanalysisError(
+                "ต้องกรอกข้อความ" if required else "ต้องเป็นข้อความ",
+                "text is required" if required else "must be text",
+                column=column,
+                value=value,
+            )
+        )
+        return ""
+    return value.strip()
+
+
+def _date(value: object, problems: list[OkanalysisError]) -> str | None:
+    date: dt.date | None = None
+    if isinstance(value, dt.datetime) and value is not pd.NaT:
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, str):
+        try:
+            date = dt.date.fromisoformat(thai.arabic_digits(value.strip()))
+        except ValueError:
+            date = None
+    latest = dt.datetime.now(THAI_TIME).date() + dt.timedelta(days=1)
+    if date is not None and dt.date(2000, 1, 1) <= date <= latest:
+        return date.isoformat()
+    be = date is not None and date.year >= 2400
+    problems.append(
+        OkanalysisError(
+            ("ปีนี้น่าจะเป็น พ.ศ. ให้ใช้ ค.ศ. (= พ.ศ. - 543) " if be else "")
+            + "วันที่ไม่ถูกต้อง: ใช้วันที่จากปฏิทิน หรือ ปปปป-ดด-วว แบบ ค.ศ. เช่น 2008-01-15"
+            " (= 15 ม.ค. 2551) ตั้งแต่ปี 2543 ถึงวันนี้",
+            ("this year looks Buddhist-era; give the Common era (= BE - 543). " if be else "")
+            + "invalid date: give a calendar date or YYYY-MM-DD in the Common era, e.g."
+            " 2008-01-15, from 2000 up to today",
+            column="date",
+            value=value,
+        )
+    )
+    return None
+
+
+def _count(value: object, column: str, problems: list[OkanalysisError]) -> int:
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        count = operator.index(value)
+    except TypeError:
+        count = -1
+    if count < 0:
+        problems.append(
+            OkanalysisError(
+                "จำนวนคนต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป",
+                "a count of people must be a whole number, 0 or more",
+                column=column,
+                value=value,
+            )
+        )
+        return 0
+    return count
+
+
+def _check_unit(
+    session: CircleSession, units: Collection[str] | Dataset | None, problems: list[OkanalysisError]
+) -> None:
+    level, code = session.unit_level, session.unit_code
+    if level not in UNIT_LEVELS:
+        problems.append(
+            OkanalysisError(
+                "ระดับของวงต้องเป็น หมู่บ้าน (village), ตำบล (tambon), โซน (zone) หรือ อำเภอ (amphoe)",
+                "the circle's level must be village, tambon, zone or amphoe",
+                column="unit_level",
+                value=level,
+            )
+        )
+    elif not isinstance(code, str) or not re.fullmatch(_UNIT_PATTERNS[level], code):
+        th, en = UNIT_LEVELS[level]
+        digits = schema.CODE_DIGITS.get(level)
+        problems.append(
+            OkanalysisError(
+                f"รหัส{th}ไม่ถูกต้อง" + (f" ต้องเป็นตัวเลข {digits} หลัก" if digits else ""),
+                f"invalid {en} code" + (f"; it must be {digits} digits" if digits else ""),
+                column="unit_code",
+                value=code,
+            )
+        )
+    elif units is not None:
+        known = known_units(units) if isinstance(units, Dataset) else units
+        if code not in known:
+            problems.append(
+                OkanalysisError(
+                    "ไม่พบรหัสพื้นที่นี้ในข้อมูลของจังหวัด",
+                    "this unit code is not in the province's data",
+                    column="unit_code",
+                    value=code,
+                )
+            )
+
+
+def _check_components(
+    scores: Sequence[ComponentScore], problems: list[OkanalysisError]
+) -> list[dict[str, object]]:
+    rows: dict[str, dict[str, object]] = {}
+    for score in scores:
+        code = score.component
+        if code not in COMPONENTS or code in rows:
+            problems.append(
+                OkanalysisError(
+                    "องค์ประกอบไม่รู้จักหรือซ้ำ: ต้องเป็น " + ", ".join(COMPONENT_CODES) + " อย่างละครั้ง",
+                    "unknown or repeated component: each of "
+                    + ", ".join(COMPONENT_CODES)
+                    + " once",
+                    column="component",
+                    value=code,
+                )
+            )
+            continue
+        known = len(problems)
+        computed = _grade(score.computed, f"{code}_computed", problems, optional=True)
+        agreed = _grade(score.agreed, f"{code}_agreed", problems, optional=False)
+        reason = _text(score.reason, f"{code}_reason", problems, required=False)
+        if len(problems) == known and computed != agreed and not reason:
+            problems.append(
+                OkanalysisError(
+                    f"ระดับที่วงตกลง ({agreed}) ต่างจากระดับจากข้อมูล ({computed or 'ไม่มี'}) ต้องบอกเหตุผล",
+                    f"the agreed grade ({agreed}) differs from the computed one"
+                    f" ({computed or 'none'}); a reason is required",
+                    column=f"{code}_reason",
+                    value=score.reason,
+                )
+            )
+        evidence = _text(score.evidence, f"{code}_evidence", problems, required=False)
+        rows[code] = {
+            "component": code,
+            "computed": computed,
+            "agreed": agreed,
+            "reason": reason,
+            "evidence": evidence,
+        }
+    missing = [c for c in COMPONENT_CODES if c not in rows]
+    if missing:
+        problems.append(
+            OkanalysisError(
+                "ต้องให้ระดับครบทั้ง 5 องค์ประกอบ ยังขาด: " + ", ".join(COMPONENTS[c][0] for c in missing),
+                "all five components must be graded; missing: " + ", ".join(missing),
+                column="components",
+                value=missing,
+            )
+        )
+    return [rows[c] for c in COMPONENT_CODES if c in rows]
+
+
+def _prepare(
+    session: CircleSession, units: Collection[str] | Dataset | None
+) -> tuple[dict[str, object], list[dict[str, object]], list[OkanalysisError]]:
+    """The session as store rows, normalised, and every problem found in it."""
+    problems: list[OkanalysisError] = []
+    _check_unit(session, units, problems)
+    counts = {c: _count(getattr(session.participants, c), c, problems) for c in COUNT_COLUMNS}
+    total = sum(counts[c] for c in ROLE_COUNTS)
+    if total == 0:
+        problems.append(
+            OkanalysisError(
+                "ต้องมีผู้เข้าร่วมอย่างน้อย 1 คน (นับตามบทบาท)",
+                "at least one participant is needed (counted by role)",
+                column="participants",
+                value=0,
+            )
+        )
+    for group, th, en in (
+        (GENDER_COUNTS, "เพศ", "gender"),
+        (AGE_BAND_COUNTS, "ช่วงอายุ", "age band"),
+    ):
+        by_group = sum(counts[c] for c in group)
+        if by_group > total:
+            problems.append(
+                OkanalysisError(
+                    f"จำนวนตาม{th} ({by_group}) มากกว่าจำนวนผู้เข้าร่วมตามบทบาท ({total})",
+                    f"the count by {en} ({by_group}) exceeds the participants by role ({total})",
+                    column=next(iter(group)),
+                    value=by_group,
+                )
+            )
+    supersedes = session.supersedes
+    if supersedes is not None and (
+        isinstance(supersedes, bool) or not isinstance(supersedes, int) or supersedes < 1
+    ):
+        problems.append(
+            OkanalysisError(
+                "เลขรายการที่แก้ไขต้องเป็นเลขรายการที่บันทึกไว้",
+                "the entry being corrected must be a saved entry id",
+                column="supersedes",
+                value=supersedes,
+            )
+        )
+        supersedes = None
+    row: dict[str, object] = {
+        "unit_code": session.unit_code,
+        "unit_level": session.unit_level,
+        "round": _text(session.round, "round", problems, required=True),
+        "date": _date(session.date, problems),
+        "facilitator": _text(session.facilitator, "facilitator", problems, required=True),
+        **counts,
+        "overall": _grade(session.overall, "overall", problems, optional=False),
+        "computed_overall": _grade(
+            session.computed_overall, "computed_overall", problems, optional=True
+        ),
+        "rubric_version": _text(session.rubric_version, "rubric_version", problems, required=False)
+        or None,
+        "note": _text(session.note, "note", problems, required=False),
+        "supersedes": supersedes,
+    }
+    components = _check_components(session.components, problems)
+    return row, components, problems
+
+
+def check_session(
+    session: CircleSession, *, units: Collection[str] | Dataset | None = None
+) -> list[OkanalysisError]:
+    """Every problem in a session before it is saved (empty when it can be saved).
+
+    `units` is the collection of known unit codes, or a Dataset (see `known_units`); when given,
+    a unit outside it is refused. A dashboard shows all of these at once.
+    """
+    return _prepare(session, units)[2]
+
+
+# --- writing --------------------------------------------------------------------------------------
+def _check_supersedes(con: sqlite3.Connection, row: dict[str, object]) -> None:
+    old_id = row["supersedes"]
+    old = con.execute("SELECT unit_code, round FROM sessions WHERE id = ?", (old_id,)).fetchone()
+    if old is None:
+        raise OkanalysisError(
+            "ไม่พบรายการที่จะแก้ไข",
+            "the entry to correct does not exist",
+            column="supersedes",
+            value=old_id,
+        )
+    if tuple(old) != (row["unit_code"], row["round"]):
+        raise OkanalysisError(
+            f"รายการแก้ไขต้องเป็นพื้นที่และรอบเดียวกับรายการเดิม ({old[0]}, {old[1]})",
+            "a correction must be for the same unit and round as the entry it corrects"
+            f" ({old[0]}, {old[1]})",
+            column="supersedes",
+            value=old_id,
+        )
+    newer = con.execute("SELECT id FROM sessions WHERE supersedes = ?", (old_id,)).fetchone()
+    if newer is not None:
+        raise OkanalysisError(
+            f"รายการนี้ถูกแก้ไขไปแล้วโดยรายการที่ {newer[0]} โปรดเปิดรายการล่าสุดแล้วแก้ไขรายการนั้น",
+            f"this entry was already corrected by entry {newer[0]}; open the latest entry and"
+            " correct that one",
+            column="supersedes",
+            value=old_id,
+        )
+
+
+def save_session(
+    store: CircleStore | str | os.PathLike[str],
+    session: CircleSession,
+    *,
+    units: Collection[str] | Dataset | None = None,
+) -> int:
+    """Check a session and append it to the store in one transaction; return its entry id.
+
+    Raises `OkanalysisError` (with column and value) for the first problem `check_session`
+    finds, for a correction of a missing entry, of another unit or round, or of an entry that
+    was already corrected (another dashboard got there first: reload and correct the latest).
+    """
+    row, components, problems = _prepare(session, units)
+    if problems:
+        raise problems[0]
+    row["created_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    columns = list(row)
+    insert = f"INSERT INTO sessions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    with _opened(store) as st, _transaction(st.connection) as con:
+        if row["supersedes"] is not None:
+            _check_supersedes(con, row)
+        session_id = con.execute(insert, [row[c] for c in columns]).lastrowid
+        con.executemany(
+            "INSERT INTO session_components (session_id, component, computed, agreed, reason,"
+            " evidence) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (session_id, c["component"], c["computed"], c["agreed"], c["reason"], c["evidence"])
+                for c in components
+            ],
+        )
+    assert session_id is not None
+    return session_id
+
+
+# --- reading --------------------------------------------------------------------------------------
+_SCORE_FIELDS = ("computed", "agreed", "reason", "evidence")
+_SESSION_COLUMNS = (
+    "id",
+    "unit_code",
+    "unit_level",
+    "round",
+    "date",
+    "facilitator",
+    *COUNT_COLUMNS,
+    "overall",
+    "computed_overall",
+    "rubric_version",
+    "note",
+    "created_at",
+    "supersedes",
+)
+#: The columns of `current` and `history`, one row per entry.
+SESSION_FRAME_COLUMNS: tuple[str, ...] = (
+    *_SESSION_COLUMNS,
+    "participants",
+    "superseded_by",
+    "superseded",
+    "is_current",
+    *(f"{c}_{f}" for c in COMPONENT_CODES for f in _SCORE_FIELDS),
+)
+
+
+def _read(con: sqlite3.Connection, where: str, params: tuple) -> pd.DataFrame:
+    """Entries matching `where`, with every unit+round they belong to, read in one snapshot."""
+    con.execute("BEGIN")
+    try:
+        sessions = con.execute(
+            f"SELECT {', '.join(_SESSION_COLUMNS)} FROM sessions {where} ORDER BY id", params
+        ).fetchall()
+        scores = con.execute(
+            "SELECT c.session_id, c.component, c.computed, c.agreed, c.reason, c.evidence"
+            f" FROM session_components c JOIN sessions ON sessions.id = c.session_id {where}",
+            params,
+        ).fetchall()
+    finally:
+        con.execute("COMMIT")
+    return _frame(sessions, scores)
+
+
+def _frame(sessions: list, scores: list) -> pd.DataFrame:
+    frame = pd.DataFrame(sessions, columns=list(_SESSION_COLUMNS))
+    frame = frame.astype({c: "int64" for c in ("id", *COUNT_COLUMNS)} | {"supersedes": "Int64"})
+    for c in ("unit_code", "unit_level", "round", "facilitator", "overall", "note"):
+        frame[c] = frame[c].astype("str")
+    for c in ("computed_overall", "rubric_version"):
+        frame[c] = frame[c].astype("object").where(frame[c].notna(), None)
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").astype("datetime64[s]")
+    frame["created_at"] = pd.to_datetime(frame["created_at"], format="ISO8601", utc=True)
+    frame["participants"] = frame[list(ROLE_COUNTS)].sum(axis=1).astype("int64")
+    by_old = frame.dropna(subset=["supersedes"]).set_index("supersedes")["id"]
+    frame["superseded_by"] = frame["id"].map(by_old).astype("Int64")
+    frame["superseded"] = frame["superseded_by"].notna()
+    live = frame.loc[~frame["superseded"]]
+    latest = live.groupby(["unit_code", "round"])["id"].max()
+    frame["is_current"] = frame["id"].isin(latest)
+    long = pd.DataFrame(scores, columns=["id", "component", *_SCORE_FIELDS])
+    for c in COMPONENT_CODES:
+        part = long.loc[long["component"] == c].set_index("id")
+        for f in _SCORE_FIELDS:
+            values = frame["id"].map(part[f])
+            frame[f"{c}_{f}"] = values.astype("object").where(values.notna(), None)
+    return frame[list(SESSION_FRAME_COLUMNS)].reset_index(drop=True)
+
+
+def history(
+    store: CircleStore | str | os.PathLike[str], unit_code: str | None = None
+) -> pd.DataFrame:
+    """Every entry for a unit (all units when None), oldest first, superseded ones included.
+
+    One row per entry: the session, its participant counts, `<component>_computed`,
+    `_agreed`, `_reason` and `_evidence` for each component, `superseded_by` (the correcting
+    entry's id), `superseded` and `is_current` (the latest uncorrected entry of its unit+round).
+    """
+    where, params = ("WHERE sessions.unit_code = ?", (unit_code,)) if unit_code else ("", ())
+    with _opened(store) as st:
+        return _read(st.connection, where, params)
+
+
+def current(
+    store: CircleStore | str | os.PathLike[str],
+    unit_code: str | None = None,
+    round: str | None = None,
+) -> pd.DataFrame:
+    """The entry in force for each unit and round: the latest one not superseded by a correction.
+
+    Filter by unit and/or round; columns as in `history`.
+    """
+    clauses, params = [], []
+    for column, value in (("unit_code", unit_code), ("round", round)):
+        if value is not None:
+            clauses.append(f"sessions.{column} = ?")
+            params.append(value)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    with _opened(store) as st:
+        frame = _read(st.connection, where, tuple(params))
+    return frame.loc[frame["is_current"]].reset_index(drop=True)
+
+
+def load_session(store: CircleStore | str | os.PathLike[str], session_id: int) -> CircleSession:
+    """One saved entry as a `CircleSession`, e.g. to fill a correction form.
+
+    To correct it, save a copy with the changes and `supersedes=session_id`
+    (`dataclasses.replace(session, ..., supersedes=session_id)`).
+    """
+    with _opened(store) as st:
+        frame = _read(st.connection, "WHERE sessions.id = ?", (int(session_id),))
+    if frame.empty:
+        raise OkanalysisError(
+            "ไม่พบรายการนี้ในไฟล์บันทึกวงเรียนรู้",
+            "no such entry in the circle store",
+            column="id",
+            value=session_id,
+        )
+    r = frame.iloc[0]
+    return CircleSession(
+        unit_code=r["unit_code"],
+        unit_level=r["unit_level"],
+        round=r["round"],
+        date=r["date"].date(),
+        facilitator=r["facilitator"],
+        components=[
+            ComponentScore(c, *(r[f"{c}_{f}"] for f in _SCORE_FIELDS)) for c in COMPONENT_CODES
+        ],
+        overall=r["overall"],
+        participants=Participants(**{c: int(r[c]) for c in COUNT_COLUMNS}),
+        computed_overall=r["computed_overall"],
+        rubric_version=r["rubric_version"],
+        note=r["note"],
+        supersedes=None if pd.isna(r["supersedes"]) else int(r["supersedes"]),
+    )
+
+
+def component_scores(sessions: pd.DataFrame) -> pd.DataFrame:
+    """The entries of `current` or `history` in long form: one row per entry and component,
+    with `component`, `computed`, `agreed`, `reason`, `evidence` and `differs`."""
+    keys = ["id", "unit_code", "unit_level", "round", "date", "is_current"]
+    parts = []
+    for c in COMPONENT_CODES:
+        part = sessions[keys].copy()
+        part["component"] = c
+        for f in _SCORE_FIELDS:
+            part[f] = sessions[f"{c}_{f}"]
+        parts.append(part)
+    long = pd.concat(parts, ignore_index=True).sort_values("id", kind="stable")
+    long["differs"] = long["computed"].ne(long["agreed"])
+    return long.reset_index(drop=True)
+
+
+# --- export and backup ----------------------------------------------------------------------------
+_SCORE_LABELS = {
+    "computed": ("ระดับจากข้อมูล", "computed grade"),
+    "agreed": ("ระดับที่วงตกลง", "agreed grade"),
+    "reason": ("เหตุผลที่ต่าง", "reason for the difference"),
+    "evidence": ("หลักฐานอื่น", "other evidence"),
+}
+#: Column headers of the exported table: column -> (Thai, English).
+EXPORT_LABELS: dict[str, tuple[str, str]] = {
+    "id": ("เลขรายการ", "entry id"),
+    "status": ("สถานะ", "status"),
+    "unit_code": ("รหัสพื้นที่", "unit code"),
+    "unit_level": ("ระดับของวง", "circle level"),
+    "round": ("รอบการประเมิน", "assessment round"),
+    "date": ("วันที่จัดวง", "date of the circle"),
+    "facilitator": ("คุณอำนวยผู้จัดวง", "facilitator"),
+    "participants": ("ผู้เข้าร่วมทั้งหมด (คน)", "participants (people)"),
+    **{c: (f"{th} (คน)", f"{en} (people)") for c, (th, en) in ROLE_COUNTS.items()},
+    **{c: (f"{th} (คน)", f"{en} (people)") for c, (th, en) in GENDER_COUNTS.items()},
+    **{c: (f"{th} (คน)", f"{en} (people)") for c, (th, en) in AGE_BAND_COUNTS.items()},
+    "overall": ("ระดับรวมที่วงตกลง", "agreed overall grade"),
+    "computed_overall": ("ระดับรวมจากข้อมูล", "computed overall grade"),
+    **{
+        f"{c}_{f}": (f"{cth}: {fth}", f"{cen}: {fen}")
+        for c, (cth, cen) in COMPONENTS.items()
+        for f, (fth, fen) in _SCORE_LABELS.items()
+    },
+    "note": ("บันทึกเพิ่มเติม", "note"),
+    "supersedes": ("แก้ไขรายการที่", "corrects entry"),
+    "superseded_by": ("ถูกแก้ไขโดยรายการที่", "corrected by entry"),
+    "rubric_version": ("รุ่นเกณฑ์การประเมิน", "rubric version"),
+    "created_at": ("เวลาที่บันทึก", "recorded at"),
+}
+_STATUS = {
+    "current": ("ใช้อยู่", "in force"),
+    "superseded": ("ถูกแก้ไขแล้ว", "corrected"),
+    "older": ("มีรายการใหม่กว่า", "replaced by a later entry"),
+}
+
+
+def export_table(sessions: pd.DataFrame, lang: str = "th") -> pd.DataFrame:
+    """Entries (from `history` or `current`) as a table for people: Thai headers (English with
+    `lang="en"`), Buddhist-era dates, Thai level names and a status per entry."""
+    th = lang != "en"
+    out = pd.DataFrame(index=sessions.index)
+    status = (
+        sessions["superseded"]
+        .map({True: "superseded", False: "older"})
+        .where(~sessions["is_current"], "current")
+    )
+    for column in EXPORT_LABELS:
+        if column == "status":
+            values = status.map(lambda s: _STATUS[s][0 if th else 1])
+        elif column == "unit_level":
+            values = sessions[column].map(lambda v: UNIT_LEVELS[v][0 if th else 1])
+        elif column == "date":
+            values = sessions[column].map(lambda d: thai.format_date(d, lang))
+        elif column == "created_at":
+            values = sessions[column].map(
+                lambda t: (
+                    f"{thai.format_date(t.tz_convert(THAI_TIME), lang)}"
+                    f" {t.tz_convert(THAI_TIME):%H:%M}"
+                )
+            )
+        else:
+            values = sessions[column]
+        out[EXPORT_LABELS[column][0 if th else 1]] = values
+    return out.reset_index(drop=True)
+
+
+def export(
+    store: CircleStore | str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
+    *,
+    lang: str = "th",
+) -> Path:
+    """Write every entry to `out_path` (.xlsx or .csv) for the district teams; return the path.
+
+    An .xlsx has two sheets: the entries in force, and all entries with their status. A .csv
+    holds all entries with their status, in UTF-8 with a byte-order mark so Excel on Thai
+    Windows shows the Thai text.
+    """
+    out = Path(out_path)
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise InputError(
+            "ส่งออกได้เฉพาะไฟล์ .xlsx หรือ .csv",
+            "export writes .xlsx or .csv files only",
+            file=str(out),
+        )
+    all_entries = export_table(history(store), lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        all_entries.to_csv(out, index=False, encoding="utf-8-sig")
+        return out
+    status = EXPORT_LABELS["status"][0 if lang != "en" else 1]
+    in_force = _STATUS["current"][0 if lang != "en" else 1]
+    names = ("ผลที่ใช้อยู่", "ทุกรายการ") if lang != "en" else ("in force", "all entries")
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        all_entries.loc[all_entries[status] == in_force].to_excel(
+            writer, sheet_name=names[0], index=False
+        )
+        all_entries.to_excel(writer, sheet_name=names[1], index=False)
+    return out
+
+
+def backup(store: CircleStore | str | os.PathLike[str], out_path: str | os.PathLike[str]) -> Path:
+    """Copy the store to `out_path` with SQLite's online backup (safe while dashboards write).
+
+    The copy is one self-contained file, itself a circle store. An earlier backup at `out_path`
+    is replaced; any other existing file there is refused, and the store is never its own
+    backup.
+    """
+    out = Path(out_path)
+    with _opened(store) as st:
+        if out.exists():
+            if out.resolve() == st.path.resolve():
+                raise InputError(
+                    "ไฟล์สำรองต้องไม่ใช่ไฟล์บันทึกวงเรียนรู้เอง",
+                    "the backup cannot be the store itself",
+                    file=str(out),
+                )
+            header = _header(out)
+            _check_header(out, header, create=False)
+            if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+                raise _not_a_store(out, "ไฟล์ที่มีอยู่แล้ว", "the existing file")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                st.connection.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return out
+
+
+__all__ = [
+    "AGE_BAND_COUNTS",
+    "COUNT_COLUMNS",
+    "EXPORT_LABELS",
+    "GENDER_COUNTS",
+    "ROLE_COUNTS",
+    "SESSION_FRAME_COLUMNS",
+    "UNIT_LEVELS",
+    "CircleSession",
+    "CircleStore",
+    "ComponentScore",
+    "Participants",
+    "backup",
+    "check_session",
+    "component_scores",
+    "current",
+    "default_path",
+    "export",
+    "export_table",
+    "history",
+    "known_units",
+    "load_session",
+    "open_store",
+    "save_session",
+]
