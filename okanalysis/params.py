@@ -181,6 +181,11 @@ def ledger_groups(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 def sectors(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The nine partner sectors of sub-district facilitators."""
     file = Path(path) if path else parameters_dir() / "sectors.yaml"
+    return _sectors_cached(file.resolve(), file.stat().st_mtime if file.exists() else 0.0).copy()
+
+
+@cache
+def _sectors_cached(file: Path, mtime: float) -> pd.DataFrame:
     data = read_yaml(file)
     rows = [
         {

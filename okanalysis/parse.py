@@ -28,6 +28,8 @@ def _via_uniques(
     values: pd.Series, one: Callable[[object], tuple[object, bool]], dtype: str
 ) -> Parsed:
     """Parse each distinct value once with `one(value) -> (parsed, bad)`, then spread back."""
+    if values.isna().all():
+        return pd.Series(pd.NA, index=values.index, dtype=dtype), pd.Series(False, index=values.index)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     results = [one(u) for u in uniques]
     parsed_u = pd.Series([r[0] for r in results], dtype=object)

@@ -212,7 +212,7 @@ def _schema_checks(table: str, frame: pd.DataFrame, col: _Collector) -> None:
         th, en = expected(f)
         if f.required:
             mask = series.isna().to_numpy() & ~col.bad
-            col.add(mask, f.file_column, pd.Series([""] * len(series)), "required", th, en)
+            col.add(mask, f.file_column, None, "required", th, en)
         uniques = pd.Series(series.dropna().unique()).astype(schema.column_dtype(f))
         column_schema = pa.DataFrameSchema({f.column: full.columns[f.column]})
         try:
@@ -380,26 +380,31 @@ def _hierarchy_checks(
 
 
 def _duplicates(table: str, frame: pd.DataFrame, col: _Collector) -> None:
+    """A key seen twice: the later rows are rejected, each naming the row that came first."""
     key = list(schema.TABLES[table].key)
-    good = ~col.bad
-    sub = frame.loc[good, key]
-    dup = sub.duplicated(keep="first")
+    good = np.flatnonzero(~col.bad)
+    sub = frame.iloc[good][key]
+    dup = sub.duplicated(keep="first").to_numpy()
     if not dup.any():
         return
-    first = sub.drop_duplicates(keep="first").reset_index().set_index(key)["index"]
-    for i in np.flatnonzero(good)[dup.to_numpy()]:
-        k = tuple(frame.loc[i, key])
-        j = first.loc[k if len(key) > 1 else k[0]]
-        first_row = int(col.raw.rows[int(j)])
-        mask = np.zeros(len(frame), dtype=bool)
-        mask[i] = True
-        col.add(
-            mask,
-            "+".join(key),
-            pd.Series([" / ".join(map(str, k))] * len(frame)),
-            "duplicate_key",
-            f"รหัสซ้ำกับแถว {first_row} (แต่ละรายการต้องมีรหัสไม่ซ้ำ)",
-            f"duplicate key: already in row {first_row} (each record needs its own id)",
+    group = sub.groupby(key, sort=False, dropna=False).ngroup().to_numpy()
+    first_pos = pd.Series(np.arange(len(sub))).groupby(group).transform("min").to_numpy()
+    for pos in np.flatnonzero(dup):
+        i = int(good[pos])
+        first_row = int(col.raw.rows[int(good[first_pos[pos]])])
+        col.bad[i] = True
+        col.items.append(
+            {
+                "file": col.raw.file,
+                "table": col.raw.name,
+                "row": int(col.raw.rows[i]),
+                "column": "+".join(key),
+                "value": " / ".join(str(v) for v in frame.iloc[i][key]),
+                "check": "duplicate_key",
+                "expected_th": f"รหัสซ้ำกับแถว {first_row} (แต่ละรายการต้องมีรหัสไม่ซ้ำ)",
+                "expected_en": f"duplicate key: already in row {first_row} (each record needs its own id)",
+                "_i": i,
+            }
         )
 
 
@@ -466,13 +471,13 @@ def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Datas
             io.RawTable(name, "", frame, np.concatenate([p[0].rows for p in parts]))
         )
         merged.bad = np.concatenate([p[2].bad for p in parts])
-        files = np.concatenate([[p[0].file] * len(p[1]) for p in parts])
+        starts = np.cumsum([0] + [len(p[1]) for p in parts])
         _duplicates(name, frame, merged)
         if name == "people":
             good_people = frame.loc[~merged.bad]
             _references(name, frame, merged, {"people": good_people})
         for item in merged.items:
-            item["file"] = files[item["_i"]]
+            item["file"] = parts[int(np.searchsorted(starts, item["_i"], side="right")) - 1][0].file
         for p in parts:
             problems.extend(p[2].items)
         problems.extend(merged.items)
