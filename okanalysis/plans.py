@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from okanalysis import params, privacy, schema
+from okanalysis import privacy, schema
 from okanalysis.dataset import Dataset
 from okanalysis.people import check_level, code_at, unit_frame
 
@@ -25,8 +25,13 @@ SUPPORT: dict[str, tuple[str, str]] = {
     "none": ("ยังไม่มีผู้สนับสนุน", "not supported"),
 }
 
-#: Plan levels: master plans are made by villages and sub-districts.
-PLAN_LEVELS = ("village", "tambon")
+#: The columns of `alignment` that come from households' ledgers (suppressed when shared).
+LEDGER_COLUMNS = (
+    "households_recording",
+    "top_opportunities",
+    "top_opportunities_addressed",
+    "addresses_top_opportunities",
+)
 
 
 def _linked(frame: pd.DataFrame, budget: str) -> pd.DataFrame:
@@ -88,33 +93,47 @@ def _count_by(mask: pd.Series | None, units: pd.Series, index: pd.Index) -> pd.S
     return ones.groupby(units).sum().reindex(index, fill_value=0).astype("Int64")
 
 
-def top_opportunities(dataset: Dataset, unit: str, top: int = 3) -> list[str]:
-    """The unit's `top` substitutable ledger categories by yearly outflow (codes, largest first).
+def top_opportunities(dataset: Dataset, level: str = "village", top: int = 3) -> pd.DataFrame:
+    """Each unit's `top` substitutable ledger categories by yearly outflow, largest first.
 
+    Columns: unit_code, top_opportunities (a list of category codes), households_recording.
     Taken from `okanalysis.potential.opportunities`, never re-derived here.
     """
     from okanalysis.potential import opportunities
 
-    ranked = opportunities(dataset, unit)
-    if not len(ranked):
-        return []
-    substitutable = params.ledger_categories().query("substitutable")["category"]
-    codes = [c for c in ranked["category"] if c in set(substitutable)]
-    return list(dict.fromkeys(codes))[:top]
+    ranked = opportunities(dataset, level=level)
+    ranked = ranked[(ranked["kind"] == "substitutable") & (ranked["rank"] <= top)]
+    grouped = ranked.sort_values(["unit_code", "rank"]).groupby("unit_code")
+    return pd.DataFrame(
+        {
+            "top_opportunities": grouped["category"].agg(list),
+            "households_recording": grouped["households_recording"].max(),
+        }
+    ).reset_index()
 
 
 def _opportunity_columns(
-    dataset: Dataset, out: pd.DataFrame, plan: pd.DataFrame, top: int
+    dataset: Dataset, out: pd.DataFrame, plan: pd.DataFrame, level: str, top: int
 ) -> pd.DataFrame:
     """Whether each unit's plan addresses its own top ledger opportunities."""
-    wanted = {code: top_opportunities(dataset, code, top) for code in out["unit_code"]}
+    ranked = top_opportunities(dataset, level, top).set_index("unit_code")
+    wanted = ranked["top_opportunities"].reindex(out["unit_code"])
     addressed = plan.dropna(subset=["category"]).groupby("unit")["category"].agg(set)
-    found = [sum(c in addressed.get(code, set()) for c in cats) for code, cats in wanted.items()]
-    out["top_opportunities"] = pd.array([", ".join(c) for c in wanted.values()], dtype="str")
-    has_ledger = [bool(c) for c in wanted.values()]
-    out["top_opportunities_addressed"] = pd.array(
-        [n if known else pd.NA for n, known in zip(found, has_ledger, strict=True)], dtype="Int64"
+    found = [
+        sum(c in addressed.get(code, set()) for c in cats) if isinstance(cats, list) else pd.NA
+        for code, cats in wanted.items()
+    ]
+    out["households_recording"] = (
+        ranked["households_recording"]
+        .reindex(out["unit_code"])
+        .fillna(0)
+        .astype("Int64")
+        .to_numpy()
     )
+    out["top_opportunities"] = pd.array(
+        [", ".join(c) if isinstance(c, list) else pd.NA for c in wanted], dtype="str"
+    )
+    out["top_opportunities_addressed"] = pd.array(found, dtype="Int64")
     out["addresses_top_opportunities"] = (out["top_opportunities_addressed"] > 0).astype("boolean")
     return out
 
@@ -135,8 +154,8 @@ def alignment(
     and top_down_budget_satang (agency projects answering no item), tao_items_not_from_plan
     (TAO plan items that take up no master-plan item; sub-district and above), visions (the
     community's own statements), and, unless `top=0`, the unit's `top` substitutable ledger
-    opportunities, how many the plan addresses and whether it addresses any
-    (missing when the unit has no ledger). Money is exact integer satang. `shareable` blanks
+    opportunities, how many the plan addresses and whether it addresses any (missing when
+    the unit has no ledger), with the households recording behind them. Money is exact integer satang. `shareable` blanks
     the ledger columns of units with fewer recording households than the privacy setting.
     """
     check_level(level)
@@ -183,23 +202,9 @@ def alignment(
     out["visions"] = _count_by(None, visions, index).to_numpy()
 
     if top > 0:
-        out = _opportunity_columns(dataset, out, plan, top)
-        if shareable:
-            recording = _households_recording(dataset, level).reindex(index, fill_value=0)
-            out["households_recording"] = recording.astype("Int64").to_numpy()
-            ledger_columns = [
-                "households_recording",
-                "top_opportunities",
-                "top_opportunities_addressed",
-                "addresses_top_opportunities",
-            ]
-            out = privacy.suppress(out, "households_recording", columns=ledger_columns)
+        out = _opportunity_columns(dataset, out, plan, level, top)
+    if shareable and top > 0:
+        out = privacy.suppress(out, "households_recording", columns=list(LEDGER_COLUMNS))
+    elif shareable:
+        out[privacy.SUPPRESSED] = False  # no household figures without the ledger columns
     return out
-
-
-def _households_recording(dataset: Dataset, level: str) -> pd.Series:
-    """How many households per unit at `level` have ledger entries."""
-    recording = pd.Index(dataset.ledger["household_id"].unique())
-    households = dataset.households
-    villages = households.loc[households["household_id"].isin(recording), "village_code"]
-    return code_at(villages, level).value_counts()

@@ -131,3 +131,51 @@ def test_alignment_per_sub_district_includes_its_own_items(ds):
     assert tambon["cost_yu_di_mi_suk_satang"] == 2_000_000
     assert tambon["tao_items_not_from_plan"] == 1
     assert tambon["unit_th"] == "ในเมือง"
+
+
+def with_ledger(ds: Dataset, households: int) -> Dataset:
+    """Village V1 gets `households` recording households that each spend, per month for a year:
+    fertiliser 3,000, fish and meat 2,000, rice 1,000, vegetables 200 and alcohol 5,000 baht."""
+    monthly = {"FARM_FERTILISER": 300_000, "EXP_FISH_MEAT": 200_000, "EXP_RICE": 100_000,
+               "EXP_VEG": 20_000, "EXP_ALCOHOL": 500_000, "INC_RUBBER": 2_000_000}  # fmt: skip
+    homes = [f"H{i}" for i in range(households)]
+    entries = [
+        {"entry_id": f"{h}-{m}-{c}", "household_id": h, "date": f"2008-{m:02d}-10",
+         "category": c, "amount_satang": amount}
+        for h in homes for m in range(1, 13) for c, amount in monthly.items()
+    ]  # fmt: skip
+    tables = dict(ds.tables)
+    tables["households"] = table(
+        "households",
+        [{"household_id": h, "village_code": V1, "members": 4, "keeps_accounts": True}
+         for h in homes],
+    )  # fmt: skip
+    tables["ledger"] = table("ledger", entries)
+    return Dataset(tables=tables)
+
+
+def test_the_plan_is_checked_against_the_villages_own_top_opportunities(ds):
+    pytest.importorskip("okanalysis.potential")
+    result = plans.alignment(with_ledger(ds, 6), level="village").set_index("unit_code")
+    v1 = result.loc[V1]
+    # top 3 outflows: fertiliser, fish and meat, rice (alcohol is avoidable, not substitutable);
+    # the plan has items on fertiliser and rice, not on fish and meat
+    assert v1["top_opportunities"] == "FARM_FERTILISER, EXP_FISH_MEAT, EXP_RICE"
+    assert v1["top_opportunities_addressed"] == 2
+    assert v1["addresses_top_opportunities"]
+    assert v1["households_recording"] == 6
+    assert pd.isna(result.loc[V2, "addresses_top_opportunities"])  # no ledger: unknown, not no
+    top_one = plans.alignment(with_ledger(ds, 6), level="village", top=1).set_index("unit_code")
+    assert top_one.loc[V1, "top_opportunities"] == "FARM_FERTILISER"
+
+
+def test_ledger_columns_of_a_small_village_are_suppressed_when_shareable(ds):
+    pytest.importorskip("okanalysis.potential")
+    small = with_ledger(ds, 4)
+    internal = plans.alignment(small, level="village").set_index("unit_code")
+    assert internal.loc[V1, "top_opportunities_addressed"] == 2
+    shared = plans.alignment(small, level="village", shareable=True).set_index("unit_code")
+    assert shared.loc[V1, "suppressed"]
+    assert pd.isna(shared.loc[V1, "top_opportunities"])
+    assert pd.isna(shared.loc[V1, "top_opportunities_addressed"])
+    assert shared.loc[V1, "items"] == 5  # plan figures are about items, not households
