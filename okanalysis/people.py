@@ -166,9 +166,10 @@ def gaps(dataset: Dataset, level: str = "village", *, shareable: bool = False) -
     """Who is in place in each unit and what is missing, counted at `level`.
 
     Per unit: villages, cores in place (incumbents: a named successor is extra, not one of
-    the 8), villages with fewer than 8 cores and the cores missing (6 cores miss 2), sub-district facilitators, partner sectors missing
-    (summed over sub-districts) and sub-districts missing one, district team, khun ua,
-    people, and incumbents with and without a named successor. Columns that do not apply at a
+    the 8), villages with fewer than 8 cores and the cores missing (6 cores miss 2),
+    sub-district facilitators, partner sectors missing (summed over sub-districts) and
+    sub-districts missing one, district team, khun ua, people, incumbents with and without a
+    named successor, and the zone. Columns that do not apply at a
     level (facilitators in a village) are missing, not zero. `shareable` suppresses the
     successor counts of units with fewer people than the privacy setting.
     """

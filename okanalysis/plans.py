@@ -155,8 +155,9 @@ def alignment(
     (TAO plan items that take up no master-plan item; sub-district and above), visions (the
     community's own statements), and, unless `top=0`, the unit's `top` substitutable ledger
     opportunities, how many the plan addresses and whether it addresses any (missing when
-    the unit has no ledger), with the households recording behind them. Money is exact integer satang. `shareable` blanks
-    the ledger columns of units with fewer recording households than the privacy setting.
+    the unit has no ledger), with the households recording behind them. Money is exact
+    integer satang. `shareable` blanks the ledger columns of units with fewer recording
+    households than the privacy setting.
     """
     check_level(level)
     plan = items(dataset)

@@ -137,7 +137,7 @@ def test_an_agency_with_five_districts_is_refused_with_its_line(tmp_path):
     ("edit", "message", "at"),
     [
         (lambda t: t.replace('"8002"', '"8099"'), "'8099' is not a district code", "code: admin"),
-        (lambda t: t.replace('"8005"', '"8001"'), "district 8001 is already led by admin", "code: cdd"),
+        (lambda t: t.replace('"8005"', '"8001"'), "8001 is already led by admin", "code: cdd"),
         (lambda t: t.replace("code: nfe", "code: education"), "must be one of", "code: education"),
     ],
 )  # fmt: skip
