@@ -102,6 +102,19 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_circles(args: argparse.Namespace) -> int:
+    from okanalysis import circles
+
+    store = Path(args.store) if args.store else circles.default_path()
+    if args.action == "export":
+        path = circles.export(store, args.out, lang=args.lang)
+        print(f"ส่งออกบันทึกวงเรียนรู้แล้ว / circle records exported: {path}")
+    else:
+        path = circles.backup(store, args.out)
+        print(f"สำรองฐานข้อมูลวงเรียนรู้แล้ว / circle store backed up: {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="okanalysis",
@@ -129,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out")
     p.add_argument("--overwrite", action="store_true")
     p.set_defaults(func=cmd_templates)
+
+    p = sub.add_parser("circles", help="บันทึกวงเรียนรู้ / the learning-circle records")
+    p.add_argument("action", choices=["export", "backup"])
+    p.add_argument("out", help="OUT.xlsx or OUT.csv for export; a file path for backup")
+    p.add_argument("--store", help="the store (default data/circles.sqlite or $OKANALYSIS_CIRCLES)")
+    p.add_argument("--lang", choices=["th", "en"], default="th")
+    p.set_defaults(func=cmd_circles)
     return parser
 
 

@@ -93,8 +93,12 @@ def _read_csv(path: Path, table: str) -> RawTable:
 
 
 def _read_parquet(path: Path, table: str) -> RawTable:
+    import pyarrow.parquet as pq
+
+    wanted = [f.column for f in schema.TABLES[table].fields if f.categorical]
     try:
-        frame = pd.read_parquet(path)
+        names = set(pq.read_schema(path).names)
+        frame = pd.read_parquet(path, read_dictionary=[c for c in wanted if c in names] or None)
     except Exception as exc:  # pyarrow raises several kinds for a bad file
         raise InputError(
             f"อ่านไฟล์ Parquet ไม่ได้ ({exc})", f"cannot read Parquet ({exc})", file=str(path)

@@ -29,8 +29,13 @@ def _via_uniques(
 ) -> Parsed:
     """Parse each distinct value once with `one(value) -> (parsed, bad)`, then spread back."""
     if values.isna().all():
-        return pd.Series(pd.NA, index=values.index, dtype=dtype), pd.Series(False, index=values.index)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return pd.Series(pd.NA, index=values.index, dtype=dtype), pd.Series(
+            False, index=values.index
+        )
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     results = [one(u) for u in uniques]
     parsed_u = pd.Series([r[0] for r in results], dtype=object)
     parsed_u = parsed_u.astype(dtype) if len(parsed_u) else pd.Series([], dtype=dtype)

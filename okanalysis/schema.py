@@ -133,6 +133,7 @@ class Field:
     choices: dict | None = None
     choices_from: str | None = None  # a parameters list: "categories", "sectors"
     code_level: str | None = None  # for CODE: province, amphoe, tambon, village or "any"
+    categorical: bool = False  # held as a pandas Categorical (few values, many rows)
     min: float | None = None
     max: float | None = None
     description: str = ""
@@ -260,9 +261,16 @@ TABLES: dict[str, Table] = {
                     ID,
                     description="Each entry has its own id, so two identical purchases stay two.",
                 ),
-                Field("household_id", "รหัสครัวเรือน", "household id", ID),
+                Field("household_id", "รหัสครัวเรือน", "household id", ID, categorical=True),
                 Field("date", "วันที่", "date", DATE),
-                Field("category", "หมวดรายการ", "category", CHOICE, choices_from="categories"),
+                Field(
+                    "category",
+                    "หมวดรายการ",
+                    "category",
+                    CHOICE,
+                    choices_from="categories",
+                    categorical=True,
+                ),
                 Field(
                     "amount",
                     "จำนวนเงิน",
@@ -676,7 +684,12 @@ def empty_table(table: str) -> pd.DataFrame:
 
 
 def column_dtype(f: Field) -> str:
-    """The in-memory dtype of a field."""
+    """The in-memory dtype of a field.
+
+    The ledger's household id and category are Categoricals: millions of rows, few values,
+    so group-bys and checks work on integer codes."""
+    if f.categorical:
+        return "category"
     if f.kind == MONEY and not f.required:
         return "Int64"
     return DTYPES[f.kind]

@@ -75,9 +75,9 @@ class _Collector:
         th: str,
         en: str,
     ) -> None:
-        idx = np.flatnonzero(mask)
-        if not len(idx):
+        if not mask.any():
             return
+        idx = np.flatnonzero(mask)
         self.bad[idx] = True
         vals = values.to_numpy(dtype=object)[idx] if values is not None else [None] * len(idx)
         for i, v in zip(idx, vals, strict=True):
@@ -130,16 +130,23 @@ def _header_map(t: Table, columns: list[str]) -> dict[str, tuple[Field, bool]]:
     return out
 
 
+def _is_text(values: pd.Series) -> bool:
+    """Typed text already (Parquet strings, or a Categorical of strings)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.categories.dtype == "str"
+    return values.dtype == "str"
+
+
 def _parse_column(
     f: Field, values: pd.Series, satang: bool, typed: bool
 ) -> tuple[pd.Series, pd.Series]:
     if f.kind == schema.CODE:
         digits = None if f.code_level == "any" else schema.CODE_DIGITS[f.code_level]
-        if typed and values.dtype == "str":
+        if typed and _is_text(values):
             return values, pd.Series(False, index=values.index)
         return parse.code(values, digits)
     if f.kind == schema.ID:
-        if typed and values.dtype == "str":
+        if typed and _is_text(values):
             return values, pd.Series(False, index=values.index)
         return parse.identifier(values)
     if f.kind == schema.TEXT:
@@ -153,7 +160,7 @@ def _parse_column(
     if f.kind == schema.BOOL:
         return parse.boolean(values, schema.BOOL_WORDS_TRUE, schema.BOOL_WORDS_FALSE)
     if f.kind == schema.CHOICE:
-        if typed and values.dtype == "str":
+        if typed and _is_text(values):
             return values, pd.Series(False, index=values.index)
         return parse.choice(values, schema.choice_values(f))
     raise ValueError(f.kind)
@@ -164,10 +171,13 @@ def _working_dtype(f: Field) -> str:
     return "Int64" if f.kind == schema.MONEY else schema.column_dtype(f)
 
 
-def _final(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _final(table: str, frame: pd.DataFrame, bad: np.ndarray) -> pd.DataFrame:
     """The good rows in the contract's exact dtypes."""
+    if bad.any():
+        frame = frame.loc[~bad].reset_index(drop=True)
     dtypes = {f.column: schema.column_dtype(f) for f in schema.TABLES[table].fields}
-    return frame.astype(dtypes).reset_index(drop=True)
+    changed = {c: d for c, d in dtypes.items() if str(frame[c].dtype) != d}
+    return frame.astype(changed) if changed else frame
 
 
 def _parse_table(raw: io.RawTable, col: _Collector) -> pd.DataFrame:
@@ -213,10 +223,14 @@ def _schema_checks(table: str, frame: pd.DataFrame, col: _Collector) -> None:
         if f.required:
             mask = series.isna().to_numpy() & ~col.bad
             col.add(mask, f.file_column, None, "required", th, en)
-        uniques = pd.Series(series.dropna().unique()).astype(schema.column_dtype(f))
+        if schema.TABLES[table].key == (f.column,):
+            distinct = series.dropna()  # a key: all values differ anyway, skip the hashing
+        else:
+            distinct = pd.Series(series.dropna().unique())
+        distinct = distinct.astype(schema.column_dtype(f)).reset_index(drop=True)
         column_schema = pa.DataFrameSchema({f.column: full.columns[f.column]})
         try:
-            column_schema.validate(pd.DataFrame({f.column: uniques}), lazy=True)
+            column_schema.validate(pd.DataFrame({f.column: distinct}), lazy=True)
         except pa.errors.SchemaErrors as exc:
             fc = exc.failure_cases
             checks = "; ".join(sorted({_check_name(str(c)) for c in fc["check"]}))
@@ -379,12 +393,28 @@ def _hierarchy_checks(
         )
 
 
+def _any_duplicate(values: pd.Series) -> bool:
+    """Whether a column holds any value twice: a sort and a neighbour compare in Arrow, which
+    is several times faster than hashing millions of distinct strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(values) < 2:
+        return False
+    arr = pa.array(values)
+    ordered = pc.take(arr, pc.sort_indices(arr))
+    same = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    return bool(pc.any(same).as_py()) or values.isna().sum() > 1
+
+
 def _duplicates(table: str, frame: pd.DataFrame, col: _Collector) -> None:
     """A key seen twice: the later rows are rejected, each naming the row that came first."""
     key = list(schema.TABLES[table].key)
     good = np.flatnonzero(~col.bad)
     sub = frame.iloc[good][key]
-    dup = sub.duplicated(keep="first").to_numpy()
+    if len(key) == 1 and not _any_duplicate(sub[key[0]]):
+        return
+    dup = (sub[key[0]] if len(key) == 1 else sub).duplicated(keep="first").to_numpy()
     if not dup.any():
         return
     group = sub.groupby(key, sort=False, dropna=False).ngroup().to_numpy()
@@ -481,7 +511,7 @@ def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Datas
         for p in parts:
             problems.extend(p[2].items)
         problems.extend(merged.items)
-        loaded[name] = _final(name, frame.loc[~merged.bad])
+        loaded[name] = _final(name, frame, merged.bad)
     table = pd.DataFrame(problems, columns=[*PROBLEM_COLUMNS, "_i"]).drop(columns="_i")
     if len(table):
         table["row"] = table["row"].astype("Int64")
