@@ -165,11 +165,11 @@ def missing_sectors(dataset: Dataset) -> pd.DataFrame:
 def gaps(dataset: Dataset, level: str = "village", *, shareable: bool = False) -> pd.DataFrame:
     """Who is in place in each unit and what is missing, counted at `level`.
 
-    Per unit: villages, cores in place (incumbents: a named successor is extra, not one of
-    the 8), villages with fewer than 8 cores and the cores missing (6 cores miss 2),
+    Per unit: villages, cores in place (new-generation successors count among the 8),
+    villages with fewer than 8 cores and the cores missing (6 cores miss 2),
     sub-district facilitators, partner sectors missing (summed over sub-districts) and
     sub-districts missing one, district team, khun ua, people, incumbents with and without a
-    named successor, and the zone. Columns that do not apply at a
+    named successor (an incumbent is anyone who is not someone's successor), and the zone. Columns that do not apply at a
     level (facilitators in a village) are missing, not zero. `shareable` suppresses the
     successor counts of units with fewer people than the privacy setting.
     """
@@ -179,8 +179,8 @@ def gaps(dataset: Dataset, level: str = "village", *, shareable: bool = False) -
     index = pd.Index(units["unit_code"])
     depth = LEVELS.index(level)
 
-    # incumbent cores per village (successors in training are extra), every village included
-    cores = people[(people["role"] == "core") & people["incumbent"]]
+    # cores per village (new-generation successors are cores too), every village included
+    cores = people[people["role"] == "core"]
     core_village = code_at(cores["unit_code"], "village").dropna()
     village_codes = pd.Index(
         pd.concat([dataset.villages["village_code"], core_village]).drop_duplicates()
@@ -268,7 +268,12 @@ def succession(
     people = _successor_flags(dataset.people)
     people["unit_code"] = code_at(people["unit_code"], level)
     people = people.dropna(subset=["unit_code"])
-    people["age_band"] = age_band(people["age"])
+    bands = age_band(people["age"])
+    flags = {"male": people["gender"] == "male", "female": people["gender"] == "female",
+             "other_gender": people["gender"] == "other"}  # fmt: skip
+    flags.update({f"age_{band}": bands == band for band in AGE_BANDS})
+    for name, flag in flags.items():
+        people[name] = flag.fillna(False).astype(int)
     keys = ["unit_code", "role"] if by_role else ["unit_code"]
     grouped = people.groupby(keys, observed=True)
     out = pd.DataFrame(
@@ -278,14 +283,11 @@ def succession(
             "successors": grouped["successor_of"].count(),
             "with_successor": grouped["has_successor"].sum(),
             "new_generation": grouped["new_generation"].sum(),
-            "male": grouped["gender"].apply(lambda g: (g == "male").sum()),
-            "female": grouped["gender"].apply(lambda g: (g == "female").sum()),
-            "other_gender": grouped["gender"].apply(lambda g: (g == "other").sum()),
+            **{name: grouped[name].sum() for name in flags if not name.startswith("age_")},
             "median_age": grouped["age"].median().astype("Float64"),
+            **{name: grouped[name].sum() for name in flags if name.startswith("age_")},
         }
     )
-    for band in AGE_BANDS:
-        out[f"age_{band}"] = grouped["age_band"].apply(lambda g, b=band: (g == b).sum())
     counts = [c for c in out.columns if c != "median_age"]
     out[counts] = out[counts].astype("Int64")
     out = out.reset_index()
@@ -447,7 +449,9 @@ def freedom_progress(
     for dim in dims:
         check_choice(dim, tuple(BREAKDOWNS), "by")
     keys = ["unit_code"] + [c for dim in dims for c in BREAKDOWNS[dim]]
-    both = pairs.dropna(subset=["change"])
+    both = pairs.dropna(subset=["change"]).copy()
+    for name, moved in (("improved", 1), ("stood_still", 0), ("declined", -1)):
+        both[name] = (both["change"].clip(-1, 1) == moved).astype(int)
     grouped_all = pairs.groupby(keys, dropna=False)
     grouped = both.groupby(keys, dropna=False)
     out = pd.DataFrame({"people": grouped_all["person_id"].nunique()})
@@ -456,9 +460,8 @@ def freedom_progress(
     out["score_end_mean"] = grouped["score_end"].mean()
     out["change_mean"] = grouped["change"].mean()
     out["reached_target"] = grouped["reached_target"].sum()
-    out["improved"] = grouped["change"].apply(lambda c: (c > 0).sum())
-    out["stood_still"] = grouped["change"].apply(lambda c: (c == 0).sum())
-    out["declined"] = grouped["change"].apply(lambda c: (c < 0).sum())
+    for name in ("improved", "stood_still", "declined"):
+        out[name] = grouped[name].sum()
     out["people_stood_still"] = _person_moved(pairs, keys)
     out["not_reassessed"] = (
         pairs[pairs["score_start"].notna() & pairs["score_end"].isna()].groupby(keys, dropna=False)
