@@ -113,9 +113,9 @@ def test_finance_figures_show_percentages_and_the_norm_band():
     assert (band.x0, band.x1, band.y1) == pytest.approx((70, 80, 5))
 
 
-def test_standards_chart():
+def test_standards_results():
     summary = units(health_share=[0.72, None], cdd_indicator_share=[18 / 23, 10 / 23])
-    named = traces(programme.standards_chart(summary))
+    named = traces(programme.standards_results(summary))
     assert list(named["ครัวเรือนผ่านมาตรฐานสุขภาพ"].y) == [72.0, None]
 
 

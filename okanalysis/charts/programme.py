@@ -300,7 +300,7 @@ def finance_ratios(
     return apply_style(fig, title if title is not None else default)
 
 
-def standards_chart(
+def standards_results(
     summary: pd.DataFrame, *, lang: str = "th", title: str | None = None
 ) -> go.Figure:
     """Per unit of `standards.summary`: the share of households meeting the health standard
