@@ -141,3 +141,31 @@ def test_budget_by_district_is_coloured_by_agency():
     colours = list(bars.marker.color)
     assert colours[0] == colours[1] != colours[2]
     assert list(fig.data[1].y) == [17_000.5, 0.0, 0.0]
+
+
+@pytest.fixture(scope="module")
+def demo_dataset():
+    demo = pytest.importorskip("okanalysis.demo")
+    return demo.generate(0.02, 2551)
+
+
+def test_every_figure_draws_from_the_demo_summaries(demo_dataset):
+    from okanalysis import budget, centres, finance, people, plans, standards
+
+    ds = demo_dataset
+    figures = [
+        programme.freedom_before_after(people.freedom_progress(ds, "province", by="role")),
+        programme.leader_gaps(people.gaps(ds, "amphoe")),
+        programme.plan_alignment(plans.alignment(ds, "amphoe", top=0)),
+        programme.centre_activity(centres.summary(ds, "amphoe")),
+        programme.finance_coverage(finance.summary(ds, "amphoe", shareable=True)),
+        programme.finance_ratios(finance.groups(ds)),
+        programme.standards_results(standards.summary(ds, "amphoe")),
+        programme.budget_allocation(budget.allocate(ds)),
+        programme.budget_allocation(budget.allocate(ds, by="agency"), lang="en"),
+    ]
+    for fig in figures:
+        assert fig.data, fig.layout.title.text
+        assert fig.layout.font.family == THAI_FONT_STACK
+    assert len(figures[1].data[0].y) == 23  # one bar per district
+    assert len(figures[-1].data[0].x) == 7  # one bar per lead agency

@@ -232,3 +232,17 @@ def test_a_group_of_four_is_suppressed_when_shareable_and_shown_internally(ds):
     assert c2["criterion_th"] == "จัดวงเรียนรู้ได้"  # the row stays, labelled
     c1 = row(shared, criterion_id="c1")
     assert not c1["suppressed"] and c1["people"] == 6
+
+
+def test_on_the_demo_province_district_gaps_add_up_from_villages():
+    demo = pytest.importorskip("okanalysis.demo")
+    ds = demo.generate(0.02, 2551)
+    village = people.gaps(ds, level="village")
+    district = people.gaps(ds, level="amphoe")
+    assert len(district) == 23
+    for column in ("villages", "cores", "cores_missing", "villages_short_of_cores"):
+        assert district[column].sum() == village[column].sum(), column
+    # each person has one role: the people per role add up to everyone assessed
+    progress = people.freedom_progress(ds, level="province", by="role")
+    assert progress["people"].sum() == ds.freedom["person_id"].nunique()
+    assert set(progress["role"]) <= set(schema.ROLES)

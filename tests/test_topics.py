@@ -210,3 +210,28 @@ def test_standards_shareable_blanks_four_households(ds):
     assert pd.isna(shared.loc[V2, "health_share"]) and pd.isna(shared.loc[V2, "health_result"])
     assert shared.loc[V2, "cdd_result"] == "not_passed"  # the CDD result is the village's
     assert shared.loc[V1, "health_share"] == 0.72
+
+
+@pytest.fixture(scope="module")
+def demo_dataset() -> Dataset:
+    demo = pytest.importorskip("okanalysis.demo")
+    return demo.generate(0.02, 2551)
+
+
+@pytest.mark.parametrize(
+    ("summary", "columns"),
+    [
+        (centres.summary, ["centres", "activities", "visitors"]),
+        (finance.summary, ["groups", "members", "capital_satang", "welfare_paid_satang"]),
+        (standards.summary, ["villages", "health_households_passed", "cdd_villages_passed"]),
+    ],
+)
+def test_counts_and_money_add_up_from_village_to_province(demo_dataset, summary, columns):
+    ds = demo_dataset
+    village = summary(ds, level="village")
+    assert len(village) == len(ds.villages)
+    # sub-district financial groups count from sub-district level up
+    below = summary(ds, level="tambon") if summary is finance.summary else village
+    province = summary(ds, level="province").iloc[0]
+    for column in columns:
+        assert province[column] == below[column].sum(), column

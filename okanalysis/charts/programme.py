@@ -36,8 +36,10 @@ def _baht(satang: pd.Series) -> np.ndarray:
 
 
 def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
-    """Each row's unit name (English where asked and known), else its code."""
-    names = frame["unit_en"] if lang == "en" else frame["unit_th"]
+    """Each row's name (a unit's, or a group's for `finance.groups`; English where asked and
+    known), else its code."""
+    prefix = "unit" if "unit_th" in frame else "name"
+    names = frame[f"{prefix}_en" if lang == "en" and f"{prefix}_en" in frame else f"{prefix}_th"]
     return [
         str(n) if pd.notna(n) else str(c) for n, c in zip(names, frame["unit_code"], strict=True)
     ]
@@ -268,7 +270,7 @@ def finance_ratios(
     """Loan-to-capital against arrears per unit (or group) of `finance.summary` / `groups`,
     with the PEARLS-style norms shaded: loans 70-80% of capital, arrears at most 5%."""
     low, high = finance.LOAN_TO_CAPITAL_NORM
-    names = _unit_names(summary, lang) if "unit_code" in summary else summary["name_th"].tolist()
+    names = _unit_names(summary, lang)
     ltc, arrears = _values(summary, "loan_to_capital"), _values(summary, "arrears_ratio")
     fig = go.Figure()
     fig.add_shape(
