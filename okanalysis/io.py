@@ -181,14 +181,16 @@ def read_tables(path: str | os.PathLike[str]) -> list[RawTable]:
 def _baht_text(satang: pd.Series) -> pd.Series:
     """Integer satang as exact baht text: 125050 -> '1250.50', -500 -> '-5.00'."""
     s = satang.astype("Int64")
-    absolute = s.abs()
+    missing = s.isna()
+    filled = s.fillna(0).astype("int64")
+    absolute = filled.abs()
     text = (
-        np.where(s < 0, "-", "")
+        pd.Series(np.where(filled < 0, "-", ""), index=s.index)
         + (absolute // 100).astype(str)
         + "."
         + (absolute % 100).astype(str).str.zfill(2)
     )
-    return pd.Series(text, index=satang.index, dtype="str").where(s.notna(), "")
+    return text.astype("str").where(~missing, "")
 
 
 def _be_date_text(dates: pd.Series) -> pd.Series:
