@@ -230,27 +230,18 @@ def centre_activity(
     return apply_style(fig, title if title is not None else default)
 
 
-def finance_coverage(
-    summary: pd.DataFrame, *, lang: str = "th", title: str | None = None
+def _share_bars(
+    summary: pd.DataFrame,
+    series: tuple[tuple[str, str, str, str], ...],
+    default: str,
+    lang: str,
+    title: str | None,
 ) -> go.Figure:
-    """The share of households reached by financial groups and by welfare funds per unit of
-    `finance.summary` (lower bounds: the widest-reaching group)."""
+    """Grouped bars of shares (0-1) in percent per unit: one (column, Thai, English, colour)
+    series each; a suppressed or missing share is left empty."""
     names = _unit_names(summary, lang)
     fig = go.Figure()
-    for column, th, en, colour in (
-        (
-            "household_coverage",
-            "ครัวเรือนที่เป็นสมาชิกกลุ่มการเงิน",
-            "households in a financial group",
-            PALETTE[0],
-        ),
-        (
-            "welfare_coverage",
-            "ครัวเรือนที่อยู่ในกองทุนสวัสดิการ",
-            "households in a welfare fund",
-            PALETTE[2],
-        ),
-    ):
+    for column, th, en, colour in series:
         shares = _values(summary, column)
         fig.add_bar(
             x=names,
@@ -260,8 +251,22 @@ def finance_coverage(
             text=[format_percent(s) for s in shares],
         )
     fig.update_layout(barmode="group", yaxis={"title": "%", "range": [0, 105]})
-    default = label("ความครอบคลุมองค์กรการเงินและสวัสดิการ", "Finance and welfare coverage", lang)
     return apply_style(fig, title if title is not None else default)
+
+
+def finance_coverage(
+    summary: pd.DataFrame, *, lang: str = "th", title: str | None = None
+) -> go.Figure:
+    """The share of households reached by financial groups and by welfare funds per unit of
+    `finance.summary` (lower bounds: the widest-reaching group)."""
+    series = (
+        ("household_coverage", "ครัวเรือนที่เป็นสมาชิกกลุ่มการเงิน",
+         "households in a financial group", PALETTE[0]),
+        ("welfare_coverage", "ครัวเรือนที่อยู่ในกองทุนสวัสดิการ",
+         "households in a welfare fund", PALETTE[2]),
+    )  # fmt: skip
+    default = label("ความครอบคลุมองค์กรการเงินและสวัสดิการ", "Finance and welfare coverage", lang)
+    return _share_bars(summary, series, default, lang, title)
 
 
 def finance_ratios(
@@ -307,28 +312,14 @@ def standards_results(
 ) -> go.Figure:
     """Per unit of `standards.summary`: the share of households meeting the health standard
     and the share of CDD indicators passed."""
-    names = _unit_names(summary, lang)
-    fig = go.Figure()
-    for column, th, en, colour in (
-        (
-            "health_share",
-            "ครัวเรือนผ่านมาตรฐานสุขภาพ",
-            "households meeting the health standard",
-            PALETTE[2],
-        ),
-        ("cdd_indicator_share", "ตัวชี้วัดมาตรฐาน พช. ที่ผ่าน", "CDD indicators passed", PALETTE[3]),
-    ):
-        shares = _values(summary, column)
-        fig.add_bar(
-            x=names,
-            y=[None if s is None else 100 * s for s in shares],
-            name=label(th, en, lang),
-            marker_color=colour,
-            text=[format_percent(s) for s in shares],
-        )
-    fig.update_layout(barmode="group", yaxis={"title": "%", "range": [0, 105]})
+    series = (
+        ("health_share", "ครัวเรือนผ่านมาตรฐานสุขภาพ",
+         "households meeting the health standard", PALETTE[2]),
+        ("cdd_indicator_share", "ตัวชี้วัดมาตรฐาน พช. ที่ผ่าน", "CDD indicators passed",
+         PALETTE[3]),
+    )  # fmt: skip
     default = label("มาตรฐานสุขภาพและมาตรฐานชุมชน", "Health and community standards", lang)
-    return apply_style(fig, title if title is not None else default)
+    return _share_bars(summary, series, default, lang, title)
 
 
 def budget_allocation(
