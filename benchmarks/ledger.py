@@ -145,16 +145,17 @@ def generate(rows: int, seed: int = 2551):
     ledger = pd.DataFrame(
         {
             "entry_id": pd.Series(pd.arrays.ArrowStringArray(entry_id), dtype="str"),
-            "household_id": pd.Series(household_id[hh], dtype="str"),
+            "household_id": pd.Categorical.from_codes(hh, household_id),
             "date": (FIRST_DAY + day).astype("datetime64[s]"),
-            "category": pd.Series(cats["category"].to_numpy()[cat], dtype="str"),
+            "category": pd.Categorical.from_codes(cat, cats["category"]),
             "amount_satang": amount,
             "note": pd.Series([None] * rows, dtype="str"),
         }
     )
     typed = {}
     for name, frame in (("villages", villages), ("households", households), ("ledger", ledger)):
-        typed[name] = frame.astype(schema.empty_table(name).dtypes.to_dict())
+        fields = schema.TABLES[name].fields
+        typed[name] = frame.astype({f.column: schema.column_dtype(f) for f in fields})
     return Dataset(tables=typed)
 
 
@@ -269,7 +270,7 @@ def _reference_sql(folder: Path) -> list[str]:
         "income_per_member_month_satang": "round(s.income_annual_satang / (12.0 * h.members))",
     }
     return [
-        f"""CREATE TEMP TABLE entries AS
+        f"""CREATE VIEW entries AS
             SELECT household_id,
                    year(date) + 543 + CASE WHEN month(date) >= 10 THEN 1 ELSE 0 END
                        AS fiscal_year,

@@ -21,6 +21,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -89,10 +90,18 @@ def read_thresholds(
     if isinstance(source, Thresholds):
         return source
     if isinstance(source, Mapping):
-        data, path = source, Path("<thresholds>")
-    else:
-        path = Path(source) if source else params.parameters_dir() / "thresholds.yaml"
-        data = params.read_yaml(path)
+        return _parse_thresholds(source, Path("<thresholds>"))
+    path = Path(source) if source else params.parameters_dir() / "thresholds.yaml"
+    return _thresholds_file(path.resolve(), path.stat().st_mtime if path.exists() else 0.0)
+
+
+@cache
+def _thresholds_file(path: Path, _mtime: float) -> Thresholds:
+    """One thresholds file, read again only when it changes."""
+    return _parse_thresholds(params.read_yaml(path), path)
+
+
+def _parse_thresholds(data: Any, path: Path) -> Thresholds:
     lines = params.require(data, "poverty_line_baht", path, kind=dict)
     poverty = {}
     for year in lines:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -239,10 +240,18 @@ def read_parameters(
     if isinstance(source, PotentialParameters):
         return source
     if isinstance(source, Mapping):
-        data, path = source, Path("<potential parameters>")
-    else:
-        path = Path(source) if source else params.parameters_dir() / "potential.yaml"
-        data = params.read_yaml(path)
+        return _parse_parameters(source, Path("<potential parameters>"))
+    path = Path(source) if source else params.parameters_dir() / "potential.yaml"
+    return _parameters_file(path.resolve(), path.stat().st_mtime if path.exists() else 0.0)
+
+
+@cache
+def _parameters_file(path: Path, _mtime: float) -> PotentialParameters:
+    """One potential.yaml, read again only when it changes."""
+    return _parse_parameters(params.read_yaml(path), path)
+
+
+def _parse_parameters(data: Any, path: Path) -> PotentialParameters:
     raw_levels = params.require(data, "levels", path, kind=list)
     levels = [
         _read_level(item, path, last=i == len(raw_levels) - 1) for i, item in enumerate(raw_levels)
@@ -690,3 +699,34 @@ def opportunities(
 def level_names(lang: str = "th") -> dict[str, str]:
     """Display names of the administrative levels."""
     return {k: v[0] if lang == "th" else v[1] for k, v in LEVELS.items()}
+
+
+def column_labels(parameters: Any = None) -> dict[str, tuple[str, str]]:
+    """Thai and English labels of the roll-up's columns, for tables and charts."""
+    labels = {
+        "unit_code": ("รหัสพื้นที่", "unit code"),
+        "level": ("ระดับพื้นที่", "level"),
+        "parent_code": ("รหัสพื้นที่ระดับบน", "parent unit code"),
+        "name_th": ("ชื่อ", "name (Thai)"),
+        "name_en": ("ชื่อ (อังกฤษ)", "name (English)"),
+        "fiscal_year": ("ปีงบประมาณ (พ.ศ.)", "fiscal year (BE)"),
+        "households": ("ครัวเรือนทั้งหมด", "households"),
+        "households_listed": ("ครัวเรือนในทะเบียน", "households listed"),
+        "households_recording": ("ครัวเรือนที่ทำบัญชี", "households keeping accounts"),
+        "coverage": ("สัดส่วนครัวเรือนที่ทำบัญชี", "share of households keeping accounts"),
+        "households_assessed": ("ครัวเรือนที่ประเมินได้", "households assessed"),
+        "assessed_share": ("สัดส่วนที่ประเมินได้", "share assessed"),
+    }
+    pp = read_parameters(parameters)
+    for lv in (*pp.levels, pp.not_assessed):
+        labels[f"households_{lv.code}"] = (f"ครัวเรือนระดับ{lv.name_th}", f"households {lv.name_en}")
+    for lv in pp.levels:
+        labels[f"share_{lv.code}"] = (f"สัดส่วนระดับ{lv.name_th}", f"share {lv.name_en}")
+    household = ledger.column_labels()
+    for col in (*MEDIAN_MONEY, *MEDIAN_SHARES):
+        th, en = household[col]
+        labels[f"median_{col}"] = (f"ค่ามัธยฐาน{th}", f"median {en}")
+    for col in TOTALS:
+        th, en = household[col]
+        labels[col] = (f"{th} (รวม)", f"{en} (total)")
+    return labels
