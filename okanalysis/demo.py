@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm.auto import tqdm
 
-from okanalysis import hierarchy, params, schema
+from okanalysis import budget, hierarchy, params, schema
 from okanalysis.dataset import Dataset
 from okanalysis.errors import ParameterError
 
@@ -36,11 +36,11 @@ FISCAL_YEAR_BE = 2551
 FY_START = np.datetime64("2007-10-01", "D")
 FY_DAYS = 366  # 1 Oct 2007 - 30 Sep 2008 (2008 is a leap year)
 VILLAGES_AT_SCALE_1 = 1550
-POVERTY_LINE_2551 = 2170  # baht per person per month (NSO, 2008)
-BUDGET_PER_VILLAGE_BAHT = 12_000  # district facilitation budget (the seed's indicative figure)
 CDD_INDICATORS = 23  # indicators assessed per village in the demo CDD standard
 CDD_PASS_AT = 17  # a village passes with at least this many indicators
 HEALTH_PASS_SHARE = 0.6  # a village passes the health standard when 60% of households do
+TIER_CUTS = (0.176, 1.751)  # standard-normal quantiles 57% and 96%: the CDD 57/39/4 split
+TOP_STEP = 0.7  # how far the top 4% stand above the rest on the latent development level
 ENTRIES_PER_DAY = 1.25  # ledger entries per recording household per day (before gaps)
 
 # fiscal months Oct 2007 .. Sep 2008: first day (offset from 1 Oct 2007) and length
@@ -661,6 +661,9 @@ def _villages(world: dict, tables: dict, rng: np.random.Generator) -> None:
     tambon_code = tam["tambon_code"].to_numpy()[v_t]
     village_code = np.array([f"{t}{k:02d}" for t, k in zip(tambon_code, village_no, strict=True)])
     dev = tam["tambon_dev"].to_numpy()[v_t] + np.sqrt(1 - 0.35**2 - 0.6**2) * rng.normal(0, 1, n)
+    # the CDD split: about 57% of villages at the bottom level, 39% in the middle and the top 4%
+    # model villages a clear step above the rest
+    dev = dev + TOP_STEP * (dev > TIER_CUTS[1])
     # names: unique within a sub-district
     combos = len(_NAME_HEADS) * len(_NAME_TAILS)
     keys = rng.random((len(tam), combos)).argsort(axis=1)[v_t, village_no - 1]
@@ -812,8 +815,8 @@ def _ledger(world: dict, tables: dict, rng: np.random.Generator) -> None:
     rec = hh[hh["keeps"]].reset_index(drop=True)
     v = world["villages"]
     n = len(rec)
-    budget = _budgets(rec, v, col, rng)  # baht a year, n x categories
-    world["budget"] = budget
+    annual = _budgets(rec, v, col, rng)  # baht a year, n x categories
+    world["budget"] = annual
     world["recorders"] = rec
 
     # entries per household and category
@@ -823,11 +826,11 @@ def _ledger(world: dict, tables: dict, rng: np.random.Generator) -> None:
     for code, (f, t, s) in _TIMING.items():
         freq[col[code]], timing[col[code]], sigma[col[code]] = f, t, s
     monthly = np.isin(timing, ("monthly", "monthly2"))
-    has = budget > 0
+    has = annual > 0
     ref = np.array(
-        [np.median(budget[has[:, j], j]) if has[:, j].any() else 1.0 for j in range(len(codes))]
+        [np.median(annual[has[:, j], j]) if has[:, j].any() else 1.0 for j in range(len(codes))]
     )
-    size = np.sqrt(np.clip(budget / ref, 0.1, 1.0))
+    size = np.sqrt(np.clip(annual / ref, 0.1, 1.0))
     diligence = rng.lognormal(0, 0.3, n)
     lam = freq * size * diligence[:, None] * has * ~monthly
     fixed = has * monthly * np.where(timing == "monthly2", 24, 12)
@@ -854,7 +857,7 @@ def _ledger(world: dict, tables: dict, rng: np.random.Generator) -> None:
             month = np.minimum(month, 11)
             day = MONTH_START[month] + (rng.random(m) * MONTH_DAYS[month]).astype(np.int64)
         noise = rng.lognormal(-(sigma[j] ** 2) / 2, sigma[j], m) if sigma[j] else np.ones(m)
-        mean = budget[:, j] / np.maximum(cnt, 1)
+        mean = annual[:, j] / np.maximum(cnt, 1)
         parts_h.append(h)
         parts_c.append(np.full(m, j, dtype=np.int16))
         parts_day.append(day.astype(np.int16))
@@ -889,18 +892,13 @@ def _ledger(world: dict, tables: dict, rng: np.random.Generator) -> None:
     later = np.maximum(later, day[fix])
     wrong = satang[fix] * np.where(kind == 1, 10, 1)
     satang[fix] = np.where(kind == 1, wrong, satang[fix])
-    dup_h, dup_c, dup_day, dup_amt = (
-        h[fix[kind == 0]],
-        c[fix[kind == 0]],
-        day[fix[kind == 0]],
-        (satang[fix[kind == 0]]),
-    )
+    dup = fix[kind == 0]
     corr_amt = np.where(kind == 0, -satang[fix], -(wrong - wrong // 10))
     note_code = np.full(m, -1, dtype=np.int16)
-    h = np.concatenate([h, dup_h, h[fix]])
-    c = np.concatenate([c, dup_c, c[fix]])
-    day = np.concatenate([day, dup_day, later.astype(np.int16)])
-    satang = np.concatenate([satang, dup_amt, corr_amt])
+    h = np.concatenate([h, h[dup], h[fix]])
+    c = np.concatenate([c, c[dup], c[fix]])
+    day = np.concatenate([day, day[dup], later.astype(np.int16)])
+    satang = np.concatenate([satang, satang[dup], corr_amt])
 
     # a few remarks people write beside an entry
     notes = list(_CORRECTION_NOTES)
@@ -911,9 +909,7 @@ def _ledger(world: dict, tables: dict, rng: np.random.Generator) -> None:
     for j, idx in note_of_cat.items():
         where = np.flatnonzero((c[:m] == j) & (rng.random(m) < 0.02))
         note_code[where] = rng.choice(idx, len(where))
-    note_code = np.concatenate(
-        [note_code, np.full(len(dup_h), -1, np.int16), kind.astype(np.int16)]
-    )
+    note_code = np.concatenate([note_code, np.full(len(dup), -1, np.int16), kind.astype(np.int16)])
 
     # order by household, date and category; number the entries within each household
     order = np.lexsort((c, day, h))
@@ -922,18 +918,20 @@ def _ledger(world: dict, tables: dict, rng: np.random.Generator) -> None:
     seq = _rank_within(h) + 1
     if seq.max() > 9999:
         raise ValueError("a demo household has more than 9,999 entries")
-    hh_ids = rec["household_id"].to_numpy().astype("S12")
-    id_bytes = np.empty((len(h), 17), dtype=np.uint8)
-    id_bytes[:, :12] = hh_ids.view(np.uint8).reshape(-1, 12)[h]
-    id_bytes[:, 12] = ord("-")
+    # entry id = household id + "-" + 4-digit number, written as bytes (all ids one width)
+    hh_ids = rec["household_id"].to_numpy().astype("S")
+    w = hh_ids.dtype.itemsize
+    id_bytes = np.empty((len(h), w + 5), dtype=np.uint8)
+    id_bytes[:, :w] = hh_ids.view(np.uint8).reshape(-1, w)[h]
+    id_bytes[:, w] = ord("-")
     for k, p in enumerate((1000, 100, 10, 1)):
-        id_bytes[:, 13 + k] = ord("0") + (seq // p) % 10
+        id_bytes[:, w + 1 + k] = ord("0") + (seq // p) % 10
     del seq
-    fixed_ids = pa.FixedSizeBinaryArray.from_buffers(
-        pa.binary(17), len(h), [None, pa.py_buffer(id_bytes)]
+    as_binary = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(w + 5), len(h), [None, pa.py_buffer(id_bytes)]
     )
-    entry_id = pc.cast(pc.cast(fixed_ids, pa.binary()), pa.string())
-    del fixed_ids, id_bytes
+    entry_id = pc.cast(pc.cast(as_binary, pa.binary()), pa.string())
+    del as_binary, id_bytes
     note_idx = pa.array(note_code.astype(np.int32), mask=note_code < 0)
     ledger = pd.DataFrame(
         {
@@ -1748,8 +1746,7 @@ def _spending(world: dict, tables: dict, rng: np.random.Generator) -> None:
     per_district = v.groupby("amphoe_code").size()
     rows = []
     for a, n_v in per_district.items():
-        budget = BUDGET_PER_VILLAGE_BAHT * n_v
-        spent = budget * rng.uniform(0.45, 0.97)
+        spent = budget.PER_VILLAGE_BAHT * n_v * rng.uniform(0.45, 0.97)
         k = max(3, round(n_v * rng.uniform(0.3, 0.7)))
         parts = np.floor(rng.dirichlet(np.full(k, 2.0)) * spent)
         parts = np.maximum(parts, 1)
