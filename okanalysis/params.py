@@ -96,6 +96,21 @@ def require(
 
 KINDS = {"income", "expense", "transfer"}
 FLAGS = ("avoidable", "substitutable", "farm_input")
+_GROUP_KEYS = {"code", "name_th", "name_en", "kind", "consumption", "nso_share"}
+_CATEGORY_KEYS = {"code", "name_th", "name_en", "kind", "group", "direction", *FLAGS}
+
+
+def only_keys(item: Any, allowed: set[str], path: Path) -> None:
+    """Refuse keys a mapping should not have (a typo, or text cut by an unquoted comma)."""
+    extra = sorted(set(item) - allowed) if isinstance(item, dict) else []
+    if extra:
+        raise ParameterError(
+            f"คีย์ที่ไม่รู้จัก {extra} (ถ้าข้อความมีเครื่องหมายจุลภาค ให้ใส่ในเครื่องหมายคำพูด)",
+            f"unknown keys {extra} (quote any text that contains a comma)",
+            file=str(path),
+            row=getattr(item, "line", None),
+            value=", ".join(map(str, extra)),
+        )
 
 
 @cache
@@ -105,6 +120,7 @@ def _categories_cached(path: Path, mtime: float) -> tuple[pd.DataFrame, pd.DataF
     cats_raw = require(data, "categories", path, kind=list)
     groups = []
     for g in groups_raw:
+        only_keys(g, _GROUP_KEYS, path)
         groups.append(
             {
                 "group": str(require(g, "code", path)),
@@ -118,6 +134,7 @@ def _categories_cached(path: Path, mtime: float) -> tuple[pd.DataFrame, pd.DataF
     group_kind = {g["group"]: g["kind"] for g in groups}
     rows, seen = [], set()
     for c in cats_raw:
+        only_keys(c, _CATEGORY_KEYS, path)
         code = str(require(c, "code", path))
         if code in seen:
             raise ParameterError(

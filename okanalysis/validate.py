@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from okanalysis import hierarchy, io, parse, schema
+from okanalysis import datadict, hierarchy, io, parse, schema
 from okanalysis.dataset import PROBLEM_COLUMNS, Dataset, empty_problems
 from okanalysis.schema import Field, Table
 
@@ -32,26 +32,18 @@ def _allowed_text(f: Field, lang: str) -> str:
 
 
 def expected(f: Field) -> tuple[str, str]:
-    """What a field expects, in Thai and English, for error messages."""
+    """What a field expects, in Thai and English, for error messages (the same rules the data
+    dictionary states)."""
     th, en = schema.KIND_LABELS[f.kind]
-    if f.kind == schema.CODE and f.code_level != "any":
-        n = schema.CODE_DIGITS[f.code_level]
-        th, en = (
-            f"รหัส{schema.LEVELS[f.code_level][0]} {n} หลัก",
-            f"{schema.LEVELS[f.code_level][1]} code of {n} digits",
-        )
+    rules = [datadict.value_rule(f), datadict.range_rule(f)]
     if f.kind == schema.CHOICE:
-        th = f"ค่าใดค่าหนึ่งใน: {_allowed_text(f, 'th')}"
-        en = f"one of: {_allowed_text(f, 'en')}"
-    if f.min is not None and f.max is not None:
-        th += f" ช่วง {f.min:g}–{f.max:g}"
-        en += f" from {f.min:g} to {f.max:g}"
-    elif f.min is not None:
-        th += f" ไม่น้อยกว่า {f.min:g}"
-        en += f" of at least {f.min:g}"
-    elif f.max is not None:
-        th += f" ไม่เกิน {f.max:g}"
-        en += f" of at most {f.max:g}"
+        th, en = f"ค่าใดค่าหนึ่งใน: {_allowed_text(f, 'th')}", f"one of: {_allowed_text(f, 'en')}"
+        rules = rules[1:]
+    elif f.kind == schema.CODE and f.code_level in schema.LEVELS:
+        th, en = (f"รหัส{schema.LEVELS[f.code_level][0]}", f"{schema.LEVELS[f.code_level][1]} code")
+    for rule in rules:
+        if rule is not None:
+            th, en = f"{th}; {rule[0]}", f"{en}; {rule[1]}"
     if f.required:
         th += " (ต้องกรอก)"
         en += " (required)"
