@@ -681,7 +681,7 @@ def _villages(world: dict, tables: dict, rng: np.random.Generator) -> None:
     mix = rng.gamma(base * 12 + 1e-9)
     mix[:, LIVELIHOODS.index("fishing")] *= coastal
     mix /= mix.sum(axis=1, keepdims=True)
-    # five component qualities: the latent level plus noise (each standard normal)
+    # five component qualities: the latent level plus noise (each about standard normal)
     quality = 0.72 * dev[:, None] + np.sqrt(1 - 0.72**2) * rng.normal(0, 1, (n, 5))
     world["villages"] = pd.DataFrame(
         {
