@@ -14,8 +14,8 @@ from okanalysis.errors import OkanalysisError, ParameterError
 
 def table(name: str, rows: list[dict]) -> pd.DataFrame:
     """A table of the contract from hand-written rows, in the contract's exact dtypes."""
-    empty = schema.empty_table(name)
-    return pd.DataFrame(rows, columns=empty.columns).astype(empty.dtypes.to_dict())
+    dtypes = {f.column: schema.column_dtype(f) for f in schema.TABLES[name].fields}
+    return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
 
 
 # villages per district: Mueang 8001 has 3, Khanom 8015 has 2, Sichon 8014 has 1

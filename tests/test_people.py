@@ -11,8 +11,8 @@ from okanalysis.errors import OkanalysisError
 
 def table(name: str, rows: list[dict]) -> pd.DataFrame:
     """A table of the contract from hand-written rows, in the contract's exact dtypes."""
-    empty = schema.empty_table(name)
-    return pd.DataFrame(rows, columns=empty.columns).astype(empty.dtypes.to_dict())
+    dtypes = {f.column: schema.column_dtype(f) for f in schema.TABLES[name].fields}
+    return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
 
 
 def person(pid, unit, role, *, sector=None, gender="male", age=40, successor_of=None, new=False):

@@ -10,8 +10,8 @@ from okanalysis import Dataset, centres, finance, schema, standards
 
 def table(name: str, rows: list[dict]) -> pd.DataFrame:
     """A table of the contract from hand-written rows, in the contract's exact dtypes."""
-    empty = schema.empty_table(name)
-    return pd.DataFrame(rows, columns=empty.columns).astype(empty.dtypes.to_dict())
+    dtypes = {f.column: schema.column_dtype(f) for f in schema.TABLES[name].fields}
+    return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
 
 
 V1, V2, T1 = "80010101", "80010102", "800101"
