@@ -177,6 +177,15 @@ def test_default_rounds_are_the_first_and_the_september_2551_round(ds):
     assert people.default_rounds(ds) == ("start-2551", "end-2551")
 
 
+def test_without_a_september_round_the_latest_round_ends_the_comparison(ds):
+    freedom = ds.freedom[ds.freedom["round"] != "end-2551"]
+    tables = {**ds.tables, "freedom": freedom.reset_index(drop=True)}
+    assert people.default_rounds(Dataset(tables=tables)) == ("start-2551", "follow-2552")
+    only_one = {**ds.tables, "freedom": freedom[freedom["round"] == "start-2551"]}
+    with pytest.raises(OkanalysisError, match="two freedom-table rounds"):
+        people.freedom_progress(Dataset(tables=only_one))
+
+
 def test_freedom_progress_per_criterion(ds):
     progress = people.freedom_progress(ds, level="village")
     c1 = row(progress, criterion_id="c1")
