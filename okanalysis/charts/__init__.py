@@ -11,6 +11,16 @@ from okanalysis.charts.ledger import (
     potential_levels,
     spending_by_group,
 )
+from okanalysis.charts.programme import (
+    budget_allocation,
+    centre_activity,
+    finance_coverage,
+    finance_ratios,
+    freedom_before_after,
+    leader_gaps,
+    plan_alignment,
+    standards_results,
+)
 from okanalysis.charts.style import GRADE_COLOURS, PALETTE, THAI_FONT_STACK, apply_style, label
 
 __all__ = [
@@ -18,10 +28,18 @@ __all__ = [
     "PALETTE",
     "THAI_FONT_STACK",
     "apply_style",
+    "budget_allocation",
+    "centre_activity",
+    "finance_coverage",
+    "finance_ratios",
+    "freedom_before_after",
     "hierarchy_view",
     "household_balance",
     "label",
+    "leader_gaps",
     "opportunity_ranking",
+    "plan_alignment",
     "potential_levels",
     "spending_by_group",
+    "standards_results",
 ]
