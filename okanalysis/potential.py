@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -237,18 +236,9 @@ def read_parameters(
 ) -> PotentialParameters:
     """The potential levels from a YAML file, a mapping of the same shape, or the default
     `potential.yaml`. Errors name the file, line and key."""
-    if isinstance(source, PotentialParameters):
-        return source
-    if isinstance(source, Mapping):
-        return _parse_parameters(source, Path("<potential parameters>"))
-    path = Path(source) if source else params.parameters_dir() / "potential.yaml"
-    return _parameters_file(path.resolve(), path.stat().st_mtime if path.exists() else 0.0)
-
-
-@cache
-def _parameters_file(path: Path, _mtime: float) -> PotentialParameters:
-    """One potential.yaml, read again only when it changes."""
-    return _parse_parameters(params.read_yaml(path), path)
+    return ledger.read_parameters_source(
+        source, PotentialParameters, "potential.yaml", _parse_parameters
+    )
 
 
 def _parse_parameters(data: Any, path: Path) -> PotentialParameters:
