@@ -32,6 +32,14 @@ def _via_uniques(
         return pd.Series(pd.NA, index=values.index, dtype=dtype), pd.Series(
             False, index=values.index
         )
+    present = values.notna().to_numpy()
+    if present.sum() * 2 < len(values):  # mostly empty (notes, optional columns): parse the rest
+        parsed, bad = _via_uniques(values[present], one, dtype)
+        out = pd.Series(pd.NA, index=values.index, dtype=dtype)
+        out[present] = parsed.to_numpy()
+        flags = np.zeros(len(values), dtype=bool)
+        flags[present] = bad.to_numpy()
+        return out, pd.Series(flags, index=values.index)
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
     else:
