@@ -678,9 +678,16 @@ def _pandera_schema(table: str, _signature: tuple) -> pa.DataFrameSchema:
 
 def empty_table(table: str) -> pd.DataFrame:
     """An empty DataFrame with the table's columns and dtypes."""
-    return pd.DataFrame(
-        {f.column: pd.Series([], dtype=column_dtype(f)) for f in TABLES[table].fields}
-    )
+    return typed_frame(table, [])
+
+
+def typed_frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """A table of the contract from plain records (typed values, not raw text), in the
+    contract's exact columns and dtypes; columns a record leaves out are empty. For values as
+    people type them, load files with `okanalysis.load` instead."""
+    fields = TABLES[table].fields
+    frame = pd.DataFrame(rows, columns=[f.column for f in fields])
+    return frame.astype({f.column: column_dtype(f) for f in fields})
 
 
 def column_dtype(f: Field) -> str:

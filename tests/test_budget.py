@@ -11,13 +11,6 @@ import pytest
 from okanalysis import Dataset, budget, hierarchy, params, schema
 from okanalysis.errors import OkanalysisError, ParameterError
 
-
-def table(name: str, rows: list[dict]) -> pd.DataFrame:
-    """A table of the contract from hand-written rows, in the contract's exact dtypes."""
-    dtypes = {f.column: schema.column_dtype(f) for f in schema.TABLES[name].fields}
-    return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
-
-
 # villages per district: Mueang 8001 has 3, Khanom 8015 has 2, Sichon 8014 has 1
 VILLAGES = {"8001": ["80010101", "80010102", "80010201"], "8015": ["80150101", "80150102"],
             "8014": ["80140101"]}  # fmt: skip
@@ -42,7 +35,10 @@ def ds() -> Dataset:
         for r, a, t, m in SPENDING
     ]
     return Dataset(
-        tables={"villages": table("villages", villages), "spending": table("spending", spending)}
+        tables={
+            "villages": schema.typed_frame("villages", villages),
+            "spending": schema.typed_frame("spending", spending),
+        }
     )
 
 

@@ -9,12 +9,6 @@ from okanalysis import Dataset, params, people, schema
 from okanalysis.errors import OkanalysisError
 
 
-def table(name: str, rows: list[dict]) -> pd.DataFrame:
-    """A table of the contract from hand-written rows, in the contract's exact dtypes."""
-    dtypes = {f.column: schema.column_dtype(f) for f in schema.TABLES[name].fields}
-    return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
-
-
 def person(pid, unit, role, *, sector=None, gender="male", age=40, successor_of=None, new=False):
     level = {8: "village", 6: "tambon", 4: "amphoe", 2: "province"}[len(unit)]
     return {
@@ -51,7 +45,7 @@ def leaders() -> list[dict]:
 
 
 def villages() -> pd.DataFrame:
-    return table(
+    return schema.typed_frame(
         "villages",
         [
             {"village_code": v, "tambon_code": v[:6], "amphoe_code": v[:4],
@@ -95,12 +89,12 @@ def ds() -> Dataset:
     return Dataset(
         tables={
             "villages": villages(),
-            "people": table("people", leaders()),
-            "zones": table(
+            "people": schema.typed_frame("people", leaders()),
+            "zones": schema.typed_frame(
                 "zones", [{"zone_id": "Z1", "name_th": "โซนเหนือ", "tambon_code": "800101"}]
             ),
-            "criteria": table("criteria", criteria),
-            "freedom": table("freedom", freedom_rows()),
+            "criteria": schema.typed_frame("criteria", criteria),
+            "freedom": schema.typed_frame("freedom", freedom_rows()),
         }
     )
 

@@ -7,13 +7,6 @@ import pytest
 
 from okanalysis import Dataset, plans, schema
 
-
-def table(name: str, rows: list[dict]) -> pd.DataFrame:
-    """A table of the contract from hand-written rows, in the contract's exact dtypes."""
-    dtypes = {f.column: schema.column_dtype(f) for f in schema.TABLES[name].fields}
-    return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
-
-
 V1, V2, T1 = "80010101", "80010102", "800101"
 
 
@@ -70,11 +63,11 @@ PROJECTS = [
 def ds() -> Dataset:
     return Dataset(
         tables={
-            "villages": table("villages", [village(V1), village(V2)]),
-            "plan_items": table("plan_items", PLAN),
-            "local_plans": table("local_plans", LOCAL),
-            "agency_projects": table("agency_projects", PROJECTS),
-            "visions": table(
+            "villages": schema.typed_frame("villages", [village(V1), village(V2)]),
+            "plan_items": schema.typed_frame("plan_items", PLAN),
+            "local_plans": schema.typed_frame("local_plans", LOCAL),
+            "agency_projects": schema.typed_frame("agency_projects", PROJECTS),
+            "visions": schema.typed_frame(
                 "visions", [{"level": "village", "unit_code": V1, "statement": "พึ่งตนเองได้"}]
             ),
         }
@@ -145,12 +138,12 @@ def with_ledger(ds: Dataset, households: int) -> Dataset:
         for h in homes for m in range(1, 13) for c, amount in monthly.items()
     ]  # fmt: skip
     tables = dict(ds.tables)
-    tables["households"] = table(
+    tables["households"] = schema.typed_frame(
         "households",
         [{"household_id": h, "village_code": V1, "members": 4, "keeps_accounts": True}
          for h in homes],
     )  # fmt: skip
-    tables["ledger"] = table("ledger", entries)
+    tables["ledger"] = schema.typed_frame("ledger", entries)
     return Dataset(tables=tables)
 
 

@@ -7,18 +7,11 @@ import pytest
 
 from okanalysis import Dataset, centres, finance, schema, standards
 
-
-def table(name: str, rows: list[dict]) -> pd.DataFrame:
-    """A table of the contract from hand-written rows, in the contract's exact dtypes."""
-    dtypes = {f.column: schema.column_dtype(f) for f in schema.TABLES[name].fields}
-    return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
-
-
 V1, V2, T1 = "80010101", "80010102", "800101"
 
 
 def villages() -> pd.DataFrame:
-    return table(
+    return schema.typed_frame(
         "villages",
         [
             {"village_code": code, "tambon_code": T1, "amphoe_code": "8001",
@@ -97,7 +90,7 @@ def ds() -> Dataset:
         "health_activities": HEALTH_ACTIVITIES,
         "cdd_standard": CDD,
     }
-    tables = {name: table(name, values) for name, values in rows.items()}
+    tables = {name: schema.typed_frame(name, values) for name, values in rows.items()}
     return Dataset(tables={"villages": villages(), **tables})
 
 
