@@ -54,69 +54,28 @@ def test_excel_refuses_a_ledger_longer_than_a_sheet(tmp_path, small_demo):
     assert not (tmp_path / "x").exists()  # refused before writing anything
 
 
-def test_demo_command_writes_labelled_data_that_validates(tmp_path):
-    out = tmp_path / "demo"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "okanalysis",
-            "--quiet",
-            "demo",
-            "--scale",
-            "0.02",
-            "--out",
-            str(out),
-            "--format",
-            "parquet",
-        ],
+def _okanalysis(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "okanalysis", "--quiet", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
     )
+
+
+def test_demo_command_writes_labelled_data_that_validates(tmp_path):
+    out = tmp_path / "demo"
+    run = _okanalysis("demo", "--scale", "0.02", "--out", str(out), "--format", "parquet")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "validated: no problems" in run.stdout
     assert "synthetic" in (out / io.MARKER).read_text(encoding="utf-8")
     assert (out / "ledger.parquet").exists()
     # running it again over its own output is fine; over someone else's folder it is refused
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "okanalysis",
-            "--quiet",
-            "demo",
-            "--scale",
-            "0.02",
-            "--out",
-            str(out),
-            "--format",
-            "parquet",
-            "--no-validate",
-        ],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-    )
+    again = _okanalysis("demo", "--scale", "0.02", "--out", str(out), "--no-validate")
     assert again.returncode == 0, again.stderr
     theirs = tmp_path / "theirs"
     theirs.mkdir()
     (theirs / "notes.txt").write_text("ของเขา", encoding="utf-8")
-    refused = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "okanalysis",
-            "--quiet",
-            "demo",
-            "--scale",
-            "0.02",
-            "--out",
-            str(theirs),
-        ],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-    )
+    refused = _okanalysis("demo", "--scale", "0.02", "--out", str(theirs))
     assert refused.returncode == 2 and "already holds other files" in refused.stderr
     assert (theirs / "notes.txt").read_text(encoding="utf-8") == "ของเขา"
