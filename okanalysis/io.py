@@ -240,6 +240,12 @@ def _prepare_out(out: Path, overwrite: bool) -> None:
             file=str(out),
         )
     out.mkdir(parents=True, exist_ok=True)
+    if (out / MARKER).exists():  # our own earlier output: clear it so no stale format remains
+        for name in [
+            *(f"{t}.{ext}" for t in schema.TABLE_ORDER for ext in ("csv", "parquet")),
+            "okanalysis.xlsx",
+        ]:
+            (out / name).unlink(missing_ok=True)
 
 
 def write_dataset(

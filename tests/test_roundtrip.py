@@ -71,8 +71,9 @@ def test_demo_command_writes_labelled_data_that_validates(tmp_path):
     assert "synthetic" in (out / io.MARKER).read_text(encoding="utf-8")
     assert (out / "ledger.parquet").exists()
     # running it again over its own output is fine; over someone else's folder it is refused
-    again = _okanalysis("demo", "--scale", "0.02", "--out", str(out), "--no-validate")
-    assert again.returncode == 0, again.stderr
+    again = _okanalysis("demo", "--scale", "0.02", "--out", str(out), "--format", "csv")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert not (out / "ledger.parquet").exists()  # no stale copy in the other format
     theirs = tmp_path / "theirs"
     theirs.mkdir()
     (theirs / "notes.txt").write_text("ของเขา", encoding="utf-8")
