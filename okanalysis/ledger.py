@@ -8,9 +8,10 @@ the record is, and outlier flags. Money stays exact: every sum is integer satang
 Speed: the ledger is read once into a dense table of sums per (household, month, category),
 built with integer codes and `numpy.add.at` (exact int64 accumulation, no float). Every summary,
 the potential assessment, the roll-ups and the opportunities are derived from that table, which
-is memoised on the Dataset instance itself (attribute `_ledger_memo`), keyed on the identity,
-length and amount checksum of the ledger and households tables and on the categories and
-thresholds used. Replacing a table invalidates it; after editing a table in place, call `forget`.
+is memoised on the Dataset instance itself (attribute `_ledger_memo`), keyed on the identity
+(a weak reference), length and amount checksum of the ledger and households tables and on the
+categories and thresholds used. Replacing a table invalidates it; after editing a table in
+place, call `forget`.
 
 Rules the academic team can change live in `parameters/thresholds.yaml` (see `read_thresholds`).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -222,29 +224,10 @@ def _fiscal_year_be(months: np.ndarray) -> np.ndarray:
     return (m // 12 + 1970 + BE_OFFSET + (m % 12 >= 9)).astype(np.int64)
 
 
-def _row_hash(seconds: np.ndarray, cat: np.ndarray, amount: np.ndarray) -> np.ndarray:
-    """A 64-bit mix of (date, category, amount) per entry; equal entries get equal hashes.
-    (int64 inputs, viewed as uint64; two work arrays, no other temporaries.)"""
-    u64 = np.uint64
-    with np.errstate(over="ignore"):
-        h = np.multiply(seconds.view(u64), u64(0x9E3779B97F4A7C15))
-        t = np.multiply(cat.astype(np.int64, copy=False).view(u64), u64(0xC2B2AE3D27D4EB4F))
-        h ^= t
-        np.multiply(amount.view(u64), u64(0x165667B19E3779F9), out=t)
-        h ^= t
-        np.right_shift(h, u64(33), out=t)
-        h ^= t
-        h *= u64(0xFF51AFD7ED558CCD)
-        np.right_shift(h, u64(29), out=t)
-        h ^= t
-    return h
-
-
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and uniques of a key column (dictionary codes when already categorical)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
-        return codes.astype(np.intp), values.cat.categories.to_numpy(dtype=object)
+        return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
     codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
     return codes, np.asarray(uniques, dtype=object)
 
@@ -264,48 +247,60 @@ def _build_cube(ledger: pd.DataFrame, lay: Layout, th: Thresholds) -> Cube:
         return empty
     hh, household_ids = _codes(ledger["household_id"])
     cat_codes, cat_uniques = _codes(ledger["category"])
-    position = {c: i for i, c in enumerate(lay.codes)}
-    used = np.bincount(cat_codes[cat_codes >= 0], minlength=len(cat_uniques)) > 0
-    unknown = [c for c, u in zip(cat_uniques, used, strict=True) if u and c not in position]
-    if unknown or (hh < 0).any() or (cat_codes < 0).any():
+    if (hh < 0).any() or (cat_codes < 0).any():
         raise OkanalysisError(
-            "บัญชีมีหมวดรายการที่ไม่อยู่ในรายการหมวด หรือรหัสครัวเรือนว่าง",
-            "the ledger has categories not in ledger_categories.yaml, or empty household ids",
-            column="category",
-            value=unknown[:5] or None,
+            "บัญชีมีรหัสครัวเรือนหรือหมวดรายการว่าง",
+            "the ledger has empty household ids or categories",
+            column="household_id" if (hh < 0).any() else "category",
         )
-    cat = np.array([position.get(c, -1) for c in cat_uniques], dtype=np.intp)[cat_codes]
+    position = {c: i for i, c in enumerate(lay.codes)}
+    used = np.bincount(cat_codes, minlength=len(cat_uniques)) > 0
+    unknown = [c for c, u in zip(cat_uniques, used, strict=True) if u and c not in position]
+    if unknown:
+        raise OkanalysisError(
+            "บัญชีมีหมวดรายการที่ไม่อยู่ในรายการหมวด (ledger_categories.yaml)",
+            "the ledger has categories not in ledger_categories.yaml",
+            column="category",
+            value=unknown[:5],
+        )
+    lookup = np.array([position.get(c, -1) for c in cat_uniques], dtype=np.int16)
+    cat = lookup[cat_codes]  # int16: category position in the layout
     del cat_codes
     seconds = ledger["date"].to_numpy(dtype="datetime64[s]").view(np.int64)
-    if (seconds == np.iinfo(np.int64).min).any():
+    lowest, highest = int(seconds.min()), int(seconds.max())
+    if lowest == np.iinfo(np.int64).min:  # NaT
         raise OkanalysisError("บัญชีมีวันที่ว่าง", "the ledger has empty dates", column="date")
     amount = ledger["amount_satang"].to_numpy(dtype=np.int64)
 
     # month index: position among the calendar months between the first and last date
-    first = np.datetime64(int(seconds.min()), "s").astype("datetime64[M]")
-    last = np.datetime64(int(seconds.max()), "s").astype("datetime64[M]")
+    first = np.datetime64(lowest, "s").astype("datetime64[M]")
+    last = np.datetime64(highest, "s").astype("datetime64[M]")
     months = np.arange(first, last + 1)
     bounds = months[1:].astype("datetime64[s]").view(np.int64)
-    month = np.searchsorted(bounds, seconds, side="right")
     n_months = len(months)
 
     # (household, month) pairs that have entries, numbered in (household, month) order
-    pair_key = hh * n_months + month
-    del month
+    pair_key = np.multiply(hh, n_months, dtype=np.int64)
+    pair_key += np.searchsorted(bounds, seconds, side="right")
     counts = np.bincount(pair_key, minlength=len(household_ids) * n_months)
     present = np.flatnonzero(counts)
-    number = np.full(len(counts), -1, dtype=np.intp)
+    number = np.full(len(counts), -1, dtype=np.int32 if len(present) < 2**31 else np.int64)
     number[present] = np.arange(len(present))
     pair = number[pair_key]
     del pair_key, number
     entries = counts[present].astype(np.int64)
 
     sums = np.zeros(len(present) * n_cat, dtype=np.int64)
-    np.add.at(sums, pair * n_cat + cat, amount)
+    index = np.multiply(pair, n_cat, dtype=np.int64)
+    index += cat
+    np.add.at(sums, index, amount)
+    del index
     sums = sums.reshape(len(present), n_cat)
 
+    # a month entered twice has every entry twice, so the XOR of its entries' (date ^ amount)
+    # is 0; the few months where that happens by chance are then checked exactly
     xor = np.zeros(len(present), dtype=np.uint64)
-    np.bitwise_xor.at(xor, pair, _row_hash(seconds, cat, amount))
+    np.bitwise_xor.at(xor, pair, np.bitwise_xor(seconds.view(np.uint64), amount.view(np.uint64)))
     copies = np.ones(len(present), dtype=np.int64)
     candidates = (xor == 0) & (entries >= 2 * th.repeated_min_entries)
     if candidates.any():
@@ -354,17 +349,26 @@ def _repeated_copies(
     return copies
 
 
-def _fingerprint(frame: pd.DataFrame, column: str | None) -> tuple:
-    total = int(frame[column].sum()) if column and len(frame) else 0
-    return (id(frame), len(frame), total)
-
-
-def _memo(dataset: Dataset) -> dict:
-    memo = dataset.__dict__.get("_ledger_memo")
-    if memo is None:
-        memo = {}
-        dataset.__dict__["_ledger_memo"] = memo
-    return memo
+def _remember(
+    dataset: Dataset, slot: str, frames: tuple[pd.DataFrame, ...], key: tuple, compute: Callable
+) -> Any:
+    """`compute()` once per `slot` of `dataset`'s memo: computed again when one of `frames` is
+    no longer the very same object (weak references, so a freed table's id cannot be mistaken
+    for a new one), when a table's length changes, or when `key` (parameters, checksums) does."""
+    memo = dataset.__dict__.setdefault("_ledger_memo", {})
+    sizes = tuple(len(f) for f in frames)
+    entry = memo.get(slot)
+    if entry is not None:
+        refs, old_sizes, old_key, value = entry
+        if all(r() is f for r, f in zip(refs, frames, strict=True)) and (old_sizes, old_key) == (
+            sizes,
+            key,
+        ):
+            return value
+    memo.pop(slot, None)  # free the old value before computing the new one
+    value = compute()
+    memo[slot] = (tuple(weakref.ref(f) for f in frames), sizes, key, value)
+    return value
 
 
 def forget(dataset: Dataset) -> None:
@@ -376,19 +380,14 @@ def cube(dataset: Dataset, th: Thresholds | None = None) -> Cube:
     """The (household, month, category) sums of `dataset`, computed once and memoised on it."""
     th = read_thresholds(th)
     lay = layout()
-    key = (
-        "cube",
-        _fingerprint(dataset.ledger, "amount_satang"),
-        lay.key(),
-        th.repeated_min_entries,
-        th.repeated_policy,
-    )
-    memo = _memo(dataset)
-    if key not in memo:
-        for old in [k for k in memo if k[0] == "cube"]:
-            del memo[old]
-        memo[key] = _build_cube(dataset.ledger, lay, th)
-    return memo[key]
+    ledger = dataset.ledger
+    key = _cube_key(ledger, lay, th)
+    return _remember(dataset, "cube", (ledger,), key, lambda: _build_cube(ledger, lay, th))
+
+
+def _cube_key(ledger: pd.DataFrame, lay: Layout, th: Thresholds) -> tuple:
+    checksum = int(ledger["amount_satang"].sum()) if len(ledger) else 0
+    return (checksum, lay.key(), th.repeated_min_entries, th.repeated_policy)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,15 +518,16 @@ def household_summary(
     """
     th = read_thresholds(thresholds)
     c = cube(dataset, th)
-    key = ("summary", period, th.key())
-    memo = _memo(dataset)
-    cube_key = next(k for k in memo if k[0] == "cube")
-    full_key = (*key, cube_key, _fingerprint(dataset.households, None))
-    if full_key not in memo:
-        for old in [k for k in memo if k[0] == "summary" and k[1] == period]:
-            del memo[old]
-        memo[full_key] = _summary(dataset, c, periods(c, period), th)
-    return memo[full_key].copy()
+    frames = (dataset.ledger, dataset.households)
+    key = (_cube_key(dataset.ledger, c.layout, th), th.key())
+    summary = _remember(
+        dataset,
+        f"summary_{period}",
+        frames,
+        key,
+        lambda: _summary(dataset, c, periods(c, period), th),
+    )
+    return summary.copy()
 
 
 def _summary(dataset: Dataset, c: Cube, p: Periods, th: Thresholds) -> pd.DataFrame:

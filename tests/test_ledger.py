@@ -261,6 +261,25 @@ def test_results_are_memoised_on_the_dataset_and_follow_a_replaced_table():
     assert "FULL" not in set(ledger.household_summary(ds)["household_id"])
 
 
+def test_in_place_edits_are_seen_by_checksum_or_after_forget():
+    ds = hand_dataset()
+    before = ledger.household_summary(ds).set_index("household_id")
+    row = ds.ledger.index[
+        (ds.ledger["household_id"] == "NEG") & (ds.ledger["category"] == "INC_FISH")
+    ]
+    ds.ledger.loc[row, "amount_satang"] = 5000_00  # the amounts' checksum changes
+    assert (
+        ledger.household_summary(ds).set_index("household_id").loc["NEG", "income_satang"]
+        == 5000_00
+    )
+    ds.ledger["category"] = ds.ledger["category"].cat.add_categories(["INC_TRADE"])
+    ds.ledger.loc[row, "category"] = "INC_TRADE"  # same amounts: only `forget` can tell
+    ledger.forget(ds)
+    after = ledger.household_summary(ds).set_index("household_id")
+    assert after.loc["NEG", "income_business_satang"] == 5000_00
+    assert before.loc["NEG", "income_business_satang"] == 0
+
+
 def test_unknown_category_is_an_error():
     bad = [entry("A", dt.date(2008, 1, 1), "EXP_RICE", 10)]
     ds = dataset([household("A")], bad)
