@@ -68,7 +68,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from okanalysis import demo, io
-    from okanalysis.validate import load
+    from okanalysis.validate import contract_fingerprint, load
 
     out = Path(args.out)
     started = time.perf_counter()
@@ -90,6 +90,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _print_problems(loaded.problems, 20)
         print("ข้อมูลสาธิตไม่ผ่านการตรวจ / the demo data did not validate", file=sys.stderr)
         return EXIT_ERROR
+    if args.format == "parquet":
+        io.mark_validated(out, contract_fingerprint())
     print(f"ตรวจแล้ว ไม่พบปัญหา / validated: no problems ({time.perf_counter() - started:.1f} s)")
     return 0
 

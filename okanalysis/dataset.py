@@ -38,6 +38,8 @@ class Dataset:
     tables: dict[str, pd.DataFrame]
     problems: pd.DataFrame = field(default_factory=empty_problems)
     source: str = ""
+    #: True when every row passed the contract's checks (a Dataset from `okanalysis.load`).
+    validated: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.tables) - set(schema.TABLES)

@@ -7,6 +7,8 @@ refuses to put files into a folder that holds anything it did not write itself.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,8 @@ from okanalysis.thai import BE_OFFSET
 EXCEL_MAX_ROWS = 1_048_576
 FORMATS = ("csv", "xlsx", "parquet")
 MARKER = "OKANALYSIS-GENERATED.txt"
+#: Beside Parquet written by okanalysis: each file's SHA-256, and whether its rows were validated.
+MANIFEST = "okanalysis-manifest.json"
 
 
 @dataclass
@@ -33,6 +37,7 @@ class RawTable:
     frame: pd.DataFrame
     rows: np.ndarray
     typed: bool = False  # Parquet keeps its types; CSV and Excel cells are text or cells
+    trusted: bool = False  # validated Parquet, unchanged since (see `trusted_files`)
 
 
 def detect_encoding(path: Path, sample: int = 4 << 20) -> str:
@@ -175,6 +180,56 @@ def read_tables(path: str | os.PathLike[str]) -> list[RawTable]:
     return tables
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (about 0.3 s for 100 MB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def trusted_files(folder: Path, fingerprint: str) -> set[str]:
+    """The Parquet files in `folder` that okanalysis validated and wrote, unchanged since.
+
+    All or nothing: only when the manifest says the folder was validated under the same contract
+    and parameters (`fingerprint`) and every file it lists still has its recorded SHA-256. One
+    changed file means every table is checked again, references included."""
+    path = folder / MANIFEST
+    if not folder.is_dir() or not path.is_file():
+        return set()
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = manifest["files"]
+        if not manifest.get("validated") or manifest.get("contract") != fingerprint:
+            return set()
+        if {p.name for p in folder.glob("*.parquet")} != set(files):
+            return set()
+        if any(file_sha256(folder / name) != meta["sha256"] for name, meta in files.items()):
+            return set()
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    return set(files)
+
+
+def _write_manifest(folder: Path, files: list[Path], *, validated: bool, fingerprint: str) -> None:
+    manifest = {
+        "about": "written by okanalysis; a changed file is validated again on load",
+        "contract": fingerprint,
+        "validated": validated,
+        "files": {p.name: {"sha256": file_sha256(p)} for p in files},
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+def mark_validated(folder: str | os.PathLike[str], fingerprint: str) -> None:
+    """Record that the Parquet files in `folder`, as they are now, passed validation."""
+    folder = Path(folder)
+    _write_manifest(
+        folder, sorted(folder.glob("*.parquet")), validated=True, fingerprint=fingerprint
+    )
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -244,6 +299,7 @@ def _prepare_out(out: Path, overwrite: bool) -> None:
         for name in [
             *(f"{t}.{ext}" for t in schema.TABLE_ORDER for ext in ("csv", "parquet")),
             "okanalysis.xlsx",
+            MANIFEST,
         ]:
             (out / name).unlink(missing_ok=True)
 
@@ -306,4 +362,10 @@ def write_dataset(
             target = out / f"{name}.parquet"
             frame.to_parquet(target, index=False, compression="zstd")
         written.append(target)
+    if fmt == "parquet":
+        from okanalysis.validate import contract_fingerprint
+
+        _write_manifest(
+            out, written, validated=dataset.validated, fingerprint=contract_fingerprint()
+        )
     return written
