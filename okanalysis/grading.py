@@ -646,7 +646,9 @@ def _template_for(rule: IndicatorRule, lang: str) -> str:
     return f"{rule.name(lang)}: {plain}"
 
 
-def _sentences(rule: IndicatorRule, frame: pd.DataFrame, lang: str, min_size: int) -> list[str]:
+def _sentences(
+    rule: IndicatorRule, frame: Mapping[str, Any], lang: str, min_size: int
+) -> list[str]:
     """Each row's sentence: the template filled in and the points; or why there is none."""
     fn = rule.function
     th = lang != "en"
@@ -665,7 +667,7 @@ def _sentences(rule: IndicatorRule, frame: pd.DataFrame, lang: str, min_size: in
         text = fn.format_value(top.threshold, lang)
         if fn.value_format != "stage":
             text = f"{BAND_TESTS[top.test][0]} {text}"
-        targets = [text] * len(frame)
+        targets = [text] * len(frame["status"])
     template = _template_for(rule, lang)
     counts = fn.format_counts(frame["count"], lang)
     ofs = fn.format_counts(frame["of"], lang)
@@ -721,43 +723,42 @@ def _score_indicators(
                 found = missing(units)
             values = found["value"].to_numpy(dtype=float, na_value=np.nan)
             points, band = _points(rule, values)
-            frame = pd.DataFrame(
-                {
-                    "unit_code": units.to_numpy(),
-                    "level": level,
-                    "component": comp.code,
-                    "indicator": rule.code,
-                    "indicator_th": rule.name_th,
-                    "indicator_en": rule.name_en,
-                    "function": rule.function.name,
-                    "status": np.where(
-                        not applies, "not_applicable", np.where(band >= 0, "scored", "no_data")
-                    ),
-                    "value": found["value"].array,
-                    "count": found["count"].array,
-                    "of": found["of"].array,
-                    "size": found["size"].array,
-                    "points": pd.array(points, dtype="Int64"),
-                }
-            )
-            frame["points"] = frame["points"].mask(band < 0)
             texts = np.array([rule.band_text(i) for i in range(len(rule.bands))] + [None])
-            frame["band"] = pd.array(texts[band], dtype="str")
             target, threshold = _target(rule, found["of"])
-            frame["target"] = target.array
-            frame["threshold"] = threshold.to_numpy()
-            frame["weight"] = rule.weight
-            if rule.function.about is None:  # not about households or people: nothing to hide
-                frame["size"] = pd.array([pd.NA] * len(frame), dtype="Int64")
-            frame["suppressed"] = False
+            n = len(units)
+            about = rule.function.about is not None  # else nothing to hide: no households/people
+            columns: dict[str, Any] = {
+                "unit_code": units.to_numpy(),
+                "level": np.full(n, level, dtype=object),
+                "component": np.full(n, comp.code, dtype=object),
+                "indicator": np.full(n, rule.code, dtype=object),
+                "indicator_th": np.full(n, rule.name_th, dtype=object),
+                "indicator_en": np.full(n, rule.name_en, dtype=object),
+                "function": np.full(n, rule.function.name, dtype=object),
+                "status": np.where(
+                    not applies, "not_applicable", np.where(band >= 0, "scored", "no_data")
+                ).astype(object),
+                "value": found["value"].array,
+                "count": found["count"].array,
+                "of": found["of"].array,
+                "size": found["size"].array if about else pd.array([pd.NA] * n, dtype="Int64"),
+                "points": pd.array(np.where(band >= 0, points, None), dtype="Int64"),
+                "band": pd.array(texts[band], dtype="str"),
+                "target": target.array,
+                "threshold": threshold.to_numpy(),
+                "weight": np.full(n, rule.weight),
+                "suppressed": np.zeros(n, dtype=bool),
+            }
             if shareable:
-                frame = privacy.suppress(
-                    frame, "size", columns=["value", "count", "of", "size", "target"],
-                    min_size=min_size,
+                hidden = privacy.suppress(
+                    pd.DataFrame(columns), "size", min_size=min_size,
+                    columns=["value", "count", "of", "size", "target"],
                 )  # fmt: skip
+                columns = {c: hidden[c].array for c in hidden.columns}
             for lang in ("th", "en"):
-                said = _sentences(rule, frame, lang, min_size) if applies else [""] * len(frame)
-                frame[f"says_{lang}"] = pd.array(said, dtype="str")
+                said = _sentences(rule, columns, lang, min_size) if applies else [""] * n
+                columns[f"says_{lang}"] = pd.array(said, dtype="str")
+            frame = pd.DataFrame(columns)
             scored[comp.code].append(frame)
     return scored
 
