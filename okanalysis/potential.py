@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from okanalysis import hierarchy, ledger, params
+from okanalysis import hierarchy, ledger, params, privacy
 from okanalysis.dataset import Dataset
 from okanalysis.errors import OkanalysisError, ParameterError
 from okanalysis.schema import CODE_DIGITS, LEVELS
@@ -511,11 +511,15 @@ def rollup(
     year: int | None = None,
     parameters: Any = None,
     thresholds: Any = None,
+    shareable: bool = False,
 ) -> pd.DataFrame:
     """One row per unit of `level` (village, tambon, amphoe, province, or "all" for every level
     stacked): households recording and coverage, counts and shares per potential level,
     medians of household figures (over households assessed) and totals (over households
     recording) for one fiscal year (default: the latest in the ledger).
+
+    `shareable=True` applies the privacy setting (`okanalysis.privacy`): a unit with fewer
+    households recording than the smallest group shown keeps its name and loses its figures.
 
     Counts and totals add up from one level to the next; medians and shares are computed
     from the households themselves, never from the level below.
@@ -523,7 +527,14 @@ def rollup(
     if level == "all":
         return pd.concat(
             [
-                rollup(dataset, lv, year=year, parameters=parameters, thresholds=thresholds)
+                rollup(
+                    dataset,
+                    lv,
+                    year=year,
+                    parameters=parameters,
+                    thresholds=thresholds,
+                    shareable=shareable,
+                )
                 for lv in LEVEL_ORDER
             ],
             ignore_index=True,
@@ -577,7 +588,12 @@ def rollup(
     sums = g[list(TOTALS)].sum().reindex(units, fill_value=0)
     for col in TOTALS:
         out[col] = sums[col].astype(np.int64)
-    return out.reset_index()
+    out = out.reset_index()
+    if shareable:
+        figures = [c for c in out.columns if c not in ("households", "fiscal_year")]
+        numeric = [c for c in figures if pd.api.types.is_numeric_dtype(out[c].dtype)]
+        out = privacy.suppress(out, "households_recording", columns=numeric)
+    return out
 
 
 def _divide(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -603,6 +619,7 @@ def opportunities(
     level: str = "village",
     year: int | None = None,
     thresholds: Any = None,
+    shareable: bool = False,
 ) -> pd.DataFrame:
     """Master-plan opportunities of one unit (any level's code) or, with `unit=None`, of every
     unit of `level` at once: per `kind` ("substitutable": goods the community could produce;
@@ -611,6 +628,10 @@ def opportunities(
 
     Yearly amounts scale each household's category to 12 months (`recorded_satang` is what
     was written down); all households recording in the fiscal year count.
+
+    `shareable=True` applies the privacy setting: a category bought by fewer households than
+    the smallest group shown (its average would be a household's own figure), or a unit with
+    too few households recording, keeps its name and rank and loses its figures.
     """
     th = ledger.read_thresholds(thresholds)
     c = ledger.cube(dataset, th)
@@ -683,6 +704,16 @@ def opportunities(
     out.insert(
         4, "rank", out.groupby(["unit_code", "kind"], sort=False).cumcount().add(1).astype(np.int64)
     )
+    if shareable:
+        figures = [
+            "yearly_satang",
+            "recorded_satang",
+            "households_buying",
+            "average_per_buyer_satang",
+            "share_of_spending",
+        ]
+        out = privacy.suppress(out, "households_buying", columns=figures)
+        out = privacy.suppress(out, "households_recording", columns=figures)
     return out
 
 

@@ -261,3 +261,30 @@ def test_opportunities_for_every_village_and_any_level():
     assert rice["yearly_satang"] == 16800_00 + 999_00 * 12  # HD's single month, annualised
     assert (rice["level"], rice["households_buying"]) == ("province", 3)
     assert potential.opportunities(ds, "80010199").empty
+
+
+def test_shareable_results_hide_small_groups_and_keep_their_names():
+    ds = known_village()  # three households recording in V1: below the group of 5
+    internal = potential.rollup(ds, "village").set_index("unit_code")
+    assert internal.loc[V1, "income_satang"] > 0
+    shared = potential.rollup(ds, "village", shareable=True).set_index("unit_code")
+    assert bool(shared.loc[V1, "suppressed"])
+    assert pd.isna(shared.loc[V1, "income_satang"]) and pd.isna(
+        shared.loc[V1, "households_recording"]
+    )
+    assert shared.loc[V1, "name_th"] == internal.loc[V1, "name_th"]
+    o = potential.opportunities(ds, V1, shareable=True)
+    assert o["suppressed"].all() and o["yearly_satang"].isna().all()
+    assert o["category"].tolist() == potential.opportunities(ds, V1)["category"].tolist()
+
+
+def test_shareable_opportunities_hide_categories_few_households_buy(tmp_path, monkeypatch):
+    (tmp_path / "privacy.yaml").write_text("min_group_size: 2\n", encoding="utf-8")
+    for name in ("ledger_categories.yaml", "potential.yaml", "thresholds.yaml", "sectors.yaml"):
+        (tmp_path / name).write_text(
+            (params.parameters_dir() / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    monkeypatch.setenv("OKANALYSIS_PARAMETERS", str(tmp_path))
+    o = potential.opportunities(known_village(), V1, shareable=True).set_index("category")
+    assert pd.isna(o.loc["EXP_SOAP", "yearly_satang"])  # one household buys soap
+    assert o.loc["FARM_FERTILISER", "yearly_satang"] == 18000_00  # two do
