@@ -1,0 +1,1215 @@
+"""Reports for readers: the district and province notebooks' helpers and their HTML export.
+
+The notebooks (`notebooks/amphoe_report.ipynb`, `province_summary.ipynb`) stay thin: their
+first cell opens the processed data with `open_district` / `open_province` (a wrong code or
+path fails there with a clear Thai/English message), and each section runs inside
+`section(...)`, which shows its heading and, when a part of the toolkit or of the data is not
+there yet, says so plainly instead of a traceback. Tables are formatted the Thai way
+(`thai.format_baht`...), and a row the privacy rule suppressed says "fewer than 5".
+
+`export_html` turns an executed notebook into a page for readers: no code, Thai fonts, A4
+print layout, every chart drawn offline from one shared `plotly.min.js` beside the reports (the
+notebook keeps plotly's own JSON output, which the export renders to HTML), and no URL outside
+the page: nbconvert's require.js, MathJax and widget scripts from public CDNs are left out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from okanalysis import hierarchy, thai
+from okanalysis.charts.style import GRADE_COLOURS, THAI_FONT_STACK
+from okanalysis.errors import InputError, OkanalysisError
+
+TEMPLATES = Path(__file__).resolve().parent / "templates_html"
+TEMPLATE = "okreport"
+PLOTLY_JS = "plotly.min.js"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+#: Where `open_district` looks for data when no path is given.
+DEFAULT_DATA = "data/demo"
+#: Grades drawn as coloured letters in tables (the colours of `charts.style.GRADE_COLOURS`).
+GRADE_CLASSES = ("A", "B", "C")
+LANGS = {"th": "th", "en": "en", "ไทย": "th", "thai": "th", "อังกฤษ": "en", "english": "en"}
+
+
+class MissingData(OkanalysisError):
+    """A section's data or a part of the toolkit is not there: the section says so."""
+
+
+# ---------------------------------------------------------------------------------------------
+# parameters as people type them
+
+
+def resolve_lang(lang: object) -> str:
+    """'th' or 'en' from the language parameter (ไทย / อังกฤษ accepted)."""
+    key = str(lang or "th").strip().lower()
+    if key not in LANGS:
+        raise OkanalysisError(
+            "ภาษาต้องเป็น th (ไทย) หรือ en (อังกฤษ)", "lang must be th or en", column="lang", value=lang
+        )
+    return LANGS[key]
+
+
+def resolve_amphoe(value: object) -> str:
+    """The district code from what a user typed: '8015', 8015, '๘๐๑๕', 'ขนอม', 'อ.ขนอม' or
+    'Khanom'; a clear error naming the valid codes otherwise."""
+    from okanalysis.maps import match_name, normalise
+
+    districts = hierarchy.districts()
+    text = thai.arabic_digits(str(value).strip()) if value is not None else ""
+    if text.isdigit() and len(text) == 4 and text in set(districts["amphoe_code"]):
+        return text
+    if text and not text.isdigit():
+        candidates = {
+            normalise(n): c
+            for n, c in zip(districts["amphoe_th"], districts["amphoe_code"], strict=True)
+        }
+        candidates.update(
+            {
+                normalise(n): c
+                for n, c in zip(districts["amphoe_en"], districts["amphoe_code"], strict=True)
+            }
+        )
+        code, _ = match_name(text, candidates)
+        if code is not None:
+            return code
+    first, last = districts["amphoe_code"].min(), districts["amphoe_code"].max()
+    province = hierarchy.province()
+    raise OkanalysisError(
+        f"ไม่มีอำเภอนี้ใน{province['province_th']}: ใช้รหัสอำเภอ {first}–{last} หรือชื่ออำเภอ",
+        f"no such district in {province['province_en']}: use a district code {first}–{last} "
+        "or its name",
+        column="amphoe_code",
+        value=value,
+    )
+
+
+def resolve_year(value: object) -> int | None:
+    """A fiscal year in BE from 2551, '๒๕๕๑' or 2008 (CE); None for the latest in the data."""
+    if value is None or str(value).strip() in ("", "None", "none"):
+        return None
+    text = thai.arabic_digits(str(value).strip())
+    if not text.isdigit():
+        raise OkanalysisError(
+            "ปีงบประมาณต้องเป็นตัวเลข เช่น 2551", "the fiscal year must be a year such as 2551",
+            column="fiscal_year", value=value,
+        )  # fmt: skip
+    year = int(text)
+    return thai.be_year(year) if year < 2400 else year
+
+
+def resolve_data(path: str | os.PathLike[str] | None) -> Path:
+    """The data path: `path`, else $OKANALYSIS_DATA, else data/demo; a relative path is
+    looked for from the working folder and its parents (a notebook runs in notebooks/)."""
+    given = path if path not in (None, "") else os.environ.get("OKANALYSIS_DATA") or DEFAULT_DATA
+    candidate = Path(thai.arabic_digits(str(given))).expanduser()
+    tried = [candidate] if candidate.is_absolute() else [
+        base / candidate for base in (Path.cwd(), *Path.cwd().parents[:2])
+    ]  # fmt: skip
+    for p in tried:
+        if p.exists():
+            return p
+    raise InputError(
+        "ไม่พบข้อมูลที่ระบุ (data_dir): ตรวจชื่อโฟลเดอร์หรือไฟล์ หรือสร้างข้อมูลสาธิตด้วย make demo",
+        "no data at this path (data_dir): check the folder or file name, or build the demo with "
+        "make demo",
+        file=str(candidate),
+    )
+
+
+def resolve_boundaries(path: str | os.PathLike[str] | None) -> Path | None:
+    """The boundary GeoJSON, or None when none is given."""
+    if path is None or str(path).strip() in ("", "None", "none"):
+        return None
+    file = resolve_data(path) if not Path(path).is_absolute() else Path(path)
+    if not file.is_file():
+        raise InputError(
+            "ไม่พบไฟล์ขอบเขต (GeoJSON)", "boundary file (GeoJSON) not found", file=str(file)
+        )
+    return file
+
+
+# ---------------------------------------------------------------------------------------------
+# the data a report reads
+
+
+@dataclass
+class Report:
+    """One report's data: the district (`code`, None for the province) and its options; read
+    the processed tables with `table(name)` (this district's rows) or `province(name)`."""
+
+    code: str | None
+    name_th: str
+    name_en: str
+    lang: str
+    year: int | None
+    assessment_round: str | None
+    boundaries: Path | None
+    folder: Path
+    meta: dict
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.name_en if self.lang == "en" else self.name_th
+
+    @property
+    def potential_parameters(self) -> dict:
+        """potential.yaml as processed (level names for the charts)."""
+        return self.meta["potential_parameters"]
+
+    @property
+    def share_columns(self) -> list[str]:
+        """The roll-up columns of the share of households on each potential level."""
+        return [
+            f"share_{lv['level']}"
+            for lv in level_labels(self.potential_parameters)
+            if lv["level_rank"] > 0
+        ]
+
+    @property
+    def floor(self) -> str:
+        """The lowest potential level's code."""
+        return floor_level(self.potential_parameters)
+
+    @property
+    def headline(self) -> dict:
+        """This district's headline figures (also shown on the index page)."""
+        return self.meta["headlines"].get(self.code, {}) if self.code else {}
+
+    def _read(self, part: str, name: str) -> pd.DataFrame:
+        if (part, name) not in self._cache:
+            reason = self.meta["errors"].get(name)
+            file = self.folder / part / f"{name}.parquet"
+            if reason or not file.is_file():
+                reason = reason or {"th": "ไม่มีข้อมูลส่วนนี้", "en": "no data for this part"}
+                raise MissingData(reason["th"], reason["en"])
+            self._cache[part, name] = pd.read_parquet(file)
+        return self._cache[part, name].copy()
+
+    def table(self, name: str, *, level: str | None = None) -> pd.DataFrame:
+        """The processed table `name` for this report's district (the whole province for the
+        summary), optionally only the rows of one `level`."""
+        from okanalysis.batch import PROVINCE
+
+        frame = self._read(self.code or PROVINCE, name)
+        if level is not None and "level" in frame:
+            frame = frame[frame["level"] == level].reset_index(drop=True)
+        return frame
+
+    def province(self, name: str, *, level: str | None = None) -> pd.DataFrame:
+        """The processed table `name` for the whole province."""
+        from okanalysis.batch import PROVINCE
+
+        frame = self._read(PROVINCE, name)
+        if level is not None and "level" in frame:
+            frame = frame[frame["level"] == level].reset_index(drop=True)
+        return frame
+
+
+def setup() -> None:
+    """Notebook display settings: plotly figures as plotly's own output (JupyterLab draws it;
+    `export_html` renders it to offline HTML)."""
+    import plotly.io as pio
+
+    pio.renderers.default = "plotly_mimetype"
+
+
+def _processed(data_dir: object, fiscal_year: object) -> Any:
+    from okanalysis import batch
+
+    path = resolve_data(data_dir)
+    year = resolve_year(fiscal_year)
+    if batch.is_processed(path):
+        processed = batch.read_processed(path)
+        if year is not None and processed.meta["fiscal_year"] != year:
+            raise OkanalysisError(
+                f"ข้อมูลที่ประมวลผลแล้วเป็นปีงบประมาณ {processed.meta['fiscal_year']}",
+                f"the processed data is for fiscal year {processed.meta['fiscal_year']}",
+                column="fiscal_year",
+                value=year,
+            )
+        return processed
+    return batch.process(path, fiscal_year=year)
+
+
+def open_district(
+    data_dir: object,
+    amphoe_code: object,
+    *,
+    lang: object = "th",
+    fiscal_year: object = None,
+    assessment_round: object = None,
+    boundary_file: object = None,
+) -> Report:
+    """The report data of one district: checks every parameter first (a wrong code, path or
+    year fails here, in the notebook's first cell, with a clear message), processes raw data
+    once if needed (see `okanalysis.batch.process`) and returns the district's `Report`."""
+    setup()
+    lang = resolve_lang(lang)
+    code = resolve_amphoe(amphoe_code)
+    boundaries = resolve_boundaries(boundary_file)
+    processed = _processed(data_dir, fiscal_year)
+    names = hierarchy.districts().set_index("amphoe_code")
+    if code not in processed.meta["districts"]:
+        raise OkanalysisError(
+            f"ไม่มีข้อมูลหมู่บ้านของอำเภอ{names.at[code, 'amphoe_th']} ({code}) ในข้อมูลนี้ "
+            f"(แถวที่ถูกปฏิเสธทั้งจังหวัด {processed.meta['problems']:,} รายการ: ดูไฟล์ rejects "
+            "จาก okanalysis validate)",
+            f"no village of {names.at[code, 'amphoe_en']} ({code}) in this data "
+            f"({processed.meta['problems']:,} rows rejected in the province: see the rejects file "
+            "from okanalysis validate)",
+            column="amphoe_code",
+            value=code,
+            file=processed.meta["source"],
+        )
+    return Report(
+        code,
+        names.at[code, "amphoe_th"],
+        names.at[code, "amphoe_en"],
+        lang,
+        processed.meta["fiscal_year"],
+        None if assessment_round in (None, "") else str(assessment_round),
+        boundaries,
+        processed.path,
+        processed.meta,
+    )
+
+
+def open_province(
+    data_dir: object,
+    *,
+    lang: object = "th",
+    fiscal_year: object = None,
+    assessment_round: object = None,
+    boundary_file: object = None,
+) -> Report:
+    """The report data of the whole province (see `open_district`)."""
+    setup()
+    lang = resolve_lang(lang)
+    boundaries = resolve_boundaries(boundary_file)
+    processed = _processed(data_dir, fiscal_year)
+    p = hierarchy.province()
+    return Report(
+        None,
+        p["province_th"],
+        p["province_en"],
+        lang,
+        processed.meta["fiscal_year"],
+        None if assessment_round in (None, "") else str(assessment_round),
+        boundaries,
+        processed.path,
+        processed.meta,
+    )
+
+
+def title_text(code: str | None, lang: str = "th") -> str:
+    """The page title of a district's report (or the province summary's, code None)."""
+    if code is None:
+        p = hierarchy.province()
+        return (
+            f"สรุปภาพรวมจังหวัด{p['province_th']}"
+            if lang == "th"
+            else f"{p['province_en']}: province summary"
+        )
+    names = hierarchy.districts().set_index("amphoe_code")
+    if lang == "en":
+        return f"{names.at[code, 'amphoe_en']} district report"
+    return f"รายงานอำเภอ{names.at[code, 'amphoe_th']}"
+
+
+# ---------------------------------------------------------------------------------------------
+# figures a report leads with
+
+
+def level_labels(potential_parameters: Mapping) -> list[dict]:
+    """The potential levels (top first, not-assessed last): code, Thai and English names."""
+    from okanalysis import potential
+
+    labels = potential.read_parameters(potential_parameters).labels()
+    return labels.to_dict("records")
+
+
+def floor_level(potential_parameters: Mapping) -> str:
+    """The code of the lowest potential level (income below the poverty line by default)."""
+    from okanalysis import potential
+
+    return potential.read_parameters(potential_parameters).levels[-1].code
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return value
+
+
+def headline(
+    read: Callable[[str], pd.DataFrame], year: int | None, floor: str | None = None
+) -> dict:
+    """A district's headline figures from its processed tables (`read(name)`): villages and
+    sub-districts, households, recording and coverage, households assessed, the share below
+    the lowest potential level's line, the yearly money leaving for substitutable goods and
+    avoidable spending, and the facilitation budget. None where suppressed or missing."""
+    out: dict[str, Any] = {"fiscal_year": year}
+    with contextlib.suppress(MissingData):
+        rollup = read("rollup")
+        row = rollup[rollup["level"] == "amphoe"]
+        if len(row):
+            r = row.iloc[0]
+            floor = floor or next(
+                (
+                    c.removeprefix("share_")
+                    for c in reversed(rollup.columns)
+                    if c.startswith("share_")
+                ),
+                None,
+            )
+            for key in ("households", "households_recording", "coverage", "households_assessed",
+                        "substitutable_annual_satang", "avoidable_annual_satang"):  # fmt: skip
+                out[key] = _plain(r.get(key))
+            out["below_line_share"] = _plain(r.get(f"share_{floor}")) if floor else None
+        out["tambons"] = int((rollup["level"] == "tambon").sum())
+    with contextlib.suppress(MissingData):
+        money = read("budget")
+        if len(money):
+            b = money.iloc[0]
+            for key in ("villages", "budget_satang", "spent_satang"):
+                out[key] = _plain(b.get(key))
+    return out
+
+
+def headline_items(h: Mapping, lang: str = "th") -> list[tuple[str, str]]:
+    """The headline figures as (label, formatted value) pairs, in the reader's language."""
+    t = lang == "th"
+    items = [
+        ("หมู่บ้าน" if t else "villages", thai.format_number(h.get("villages"))),
+        ("ตำบล" if t else "sub-districts", thai.format_number(h.get("tambons"))),
+        ("ครัวเรือน" if t else "households", thai.format_number(h.get("households"))),
+        (
+            "ครัวเรือนที่ทำบัญชี" if t else "households keeping accounts",
+            f"{thai.format_number(h.get('households_recording'))} "
+            f"({thai.format_percent(h.get('coverage'), 1)})",
+        ),
+        (
+            "รายได้ต่ำกว่าเส้นความยากจน" if t else "income below the poverty line",
+            thai.format_percent(h.get("below_line_share"), 1),
+        ),
+        (
+            "เงินออกไปซื้อสิ่งที่ผลิตเองได้ต่อปี" if t else "spent yearly on goods the community could make",
+            thai.format_baht(h.get("substitutable_annual_satang"), lang),
+        ),
+        (
+            "รายจ่ายที่ลดได้ต่อปี" if t else "avoidable spending per year",
+            thai.format_baht(h.get("avoidable_annual_satang"), lang),
+        ),
+        (
+            "งบอำนวยการ" if t else "facilitation budget",
+            thai.format_baht(h.get("budget_satang"), lang),
+        ),
+    ]
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# showing things in a notebook
+
+
+def _display_html(text: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(text))
+
+
+def say(th: str, en: str = "", *, lang: str = "th") -> None:
+    """A paragraph of prose in the reader's language (Thai when no English is given)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(en if lang == "en" and en else th))
+
+
+def heading(th: str, en: str = "", *, lang: str = "th", level: int = 2) -> None:
+    """A heading in the reader's language."""
+    text = en if lang == "en" and en else th
+    _display_html(f"<h{level}>{html.escape(text)}</h{level}>")
+
+
+def notice(th: str, en: str, *, lang: str = "th") -> None:
+    """A plain message where a section cannot show its figures (no data, not built yet)."""
+    first, second = (en, th) if lang == "en" else (th, en)
+    _display_html(
+        f'<div class="ok-notice"><strong>{html.escape(first)}</strong>'
+        f'<br><span lang="{"th" if lang == "en" else "en"}">{html.escape(second)}</span></div>'
+    )
+
+
+def show(fig: Any) -> None:
+    """Display a plotly figure (one chart of the report)."""
+    from IPython.display import display
+
+    display(fig)
+
+
+def cards(items: Sequence[tuple[str, str]]) -> None:
+    """Headline figures as a row of cards."""
+    body = "".join(
+        f'<div class="ok-card"><div class="ok-card-value">{html.escape(v)}</div>'
+        f'<div class="ok-card-label">{html.escape(k)}</div></div>'
+        for k, v in items
+    )
+    _display_html(f'<div class="ok-cards">{body}</div>')
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str | list | dict) and pd.isna(value))
+
+
+def format_value(column: str, value: Any, lang: str = "th") -> str:
+    """One cell as a reader expects it: money in baht, shares in percent, counts with
+    thousands separators, yes/no in words, dates in the Buddhist era."""
+    if _is_missing(value):
+        return "–"
+    if isinstance(value, bool):
+        return ("ใช่" if value else "ไม่ใช่") if lang == "th" else ("yes" if value else "no")
+    if column.endswith("_satang"):
+        return thai.format_baht(value, lang)
+    if isinstance(value, pd.Timestamp | dt.date):
+        return thai.format_date(value, lang)
+    if isinstance(value, float) and (
+        "share" in column
+        or column in ("coverage", "assessed_share")
+        or column.endswith(("_ratio", "_to_capital"))
+    ):
+        return thai.format_percent(value, 1)
+    if isinstance(value, int) or (
+        hasattr(value, "is_integer") and float(value).is_integer() and "mean" not in column
+    ):
+        return thai.format_number(value)
+    if isinstance(value, float):
+        return thai.format_number(value, 2)
+    return str(value)
+
+
+def table_html(
+    frame: pd.DataFrame,
+    columns: Sequence[str] | Mapping[str, tuple[str, str]],
+    *,
+    labels: Mapping[str, tuple[str, str]] | None = None,
+    lang: str = "th",
+    max_rows: int | None = None,
+) -> str:
+    """A formatted HTML table of `columns` (a list, or column -> (Thai, English) header);
+    figures of a row the privacy rule suppressed read "fewer than N"."""
+    if isinstance(columns, Mapping):
+        headers = dict(columns)
+    else:
+        labels = {**NAME_LABELS, **(labels or {})}
+        headers = {c: labels.get(c, (c, c)) for c in columns}
+    rows = frame if max_rows is None else frame.head(max_rows)
+    suppressed = rows["suppressed"].fillna(False).astype(bool) if "suppressed" in rows else None
+    hidden = "ไม่แสดง (กลุ่มเล็ก)" if lang == "th" else "hidden (small group)"
+    numeric = {
+        c
+        for c in headers
+        if c in rows
+        and pd.api.types.is_numeric_dtype(rows[c])
+        and not pd.api.types.is_bool_dtype(rows[c])
+    }
+    head = "".join(
+        f"<th{' class=num' if c in numeric else ''}>{html.escape(h[1] if lang == 'en' else h[0])}</th>"
+        for c, h in headers.items()
+    )
+    body = []
+    for i, (_, row) in enumerate(rows.iterrows()):
+        cells = []
+        for column in headers:
+            value = _name(row, lang) if column == "name" else row.get(column)
+            text = format_value(column, value, lang)
+            small = suppressed is not None and suppressed.iloc[i] and _is_missing(value)
+            cls = " class=num" if column in numeric else ""
+            if text in GRADE_CLASSES:
+                text_html = f'<span class="ok-grade ok-grade-{text}">{text}</span>'
+            else:
+                text_html = html.escape(hidden if small else text)
+            cells.append(f"<td{cls}>{text_html}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    more = ""
+    if max_rows is not None and len(frame) > max_rows:
+        more = (
+            f'<p class="ok-more">แสดง {max_rows:,} จาก {len(frame):,} แถว</p>'
+            if lang == "th"
+            else f'<p class="ok-more">showing {max_rows:,} of {len(frame):,} rows</p>'
+        )
+    return (
+        f'<table class="ok-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>{more}"
+    )
+
+
+def table(
+    frame: pd.DataFrame,
+    columns: Sequence[str] | Mapping[str, tuple[str, str]],
+    *,
+    labels: Mapping[str, tuple[str, str]] | None = None,
+    lang: str = "th",
+    max_rows: int | None = None,
+) -> None:
+    """Display a formatted table (see `table_html`); says so when there are no rows."""
+    if frame.empty:
+        notice("ไม่มีรายการ", "nothing to list", lang=lang)
+        return
+    _display_html(table_html(frame, columns, labels=labels, lang=lang, max_rows=max_rows))
+
+
+def _name(row: pd.Series, lang: str) -> Any:
+    """A row's unit name in the reader's language (Thai when no English name is known)."""
+    for th, en in (("name_th", "name_en"), ("unit_th", "unit_en"), ("amphoe_th", "amphoe_en")):
+        if th in row.index:
+            english = row.get(en)
+            return english if lang == "en" and not _is_missing(english) else row.get(th)
+    return row.get("unit_code")
+
+
+def require_rows(frame: pd.DataFrame, th: str, en: str) -> pd.DataFrame:
+    """`frame`, or MissingData (shown by `section`) when it has no rows."""
+    if frame.empty:
+        raise MissingData(th, en)
+    return frame
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame`, or MissingData when the privacy rule hid every row of it."""
+    if (
+        "suppressed" in frame
+        and len(frame)
+        and frame["suppressed"].fillna(False).astype(bool).all()
+    ):
+        raise MissingData(
+            "ตัวเลขส่วนนี้ไม่แสดง เพราะกลุ่มเล็กกว่าเกณฑ์ความเป็นส่วนตัว",
+            "these figures are hidden: the group is smaller than the privacy setting",
+        )
+    return frame
+
+
+def unmatched(names: pd.DataFrame, boundaries: object, *, lang: str = "th") -> None:
+    """Say which boundary names did not match (or that all did, or that no file was given)."""
+    if boundaries is None:
+        say(
+            "ยังไม่ได้ระบุไฟล์ขอบเขต (boundary_file) จึงแสดงเป็นแผนภาพต้นไม้ของ อำเภอ ตำบล หมู่บ้าน "
+            "ขนาดตามจำนวนครัวเรือนที่ทำบัญชี",
+            "No boundary file (boundary_file) was given, so the map is a treemap of district, "
+            "sub-districts and villages, sized by the households keeping accounts.",
+            lang=lang,
+        )
+    elif names.empty:
+        say("ทุกชื่อพื้นที่ในไฟล์ขอบเขตจับคู่กับข้อมูลได้", "Every name in the boundary file matched.", lang=lang)
+    else:
+        heading("ชื่อที่จับคู่ไม่ได้", "Names that did not match", lang=lang, level=3)
+        table(names, {"name": ("ชื่อ", "name"), f"reason_{lang}": ("เหตุผล", "reason")}, lang=lang)
+
+
+def _missing_part(exc: BaseException) -> bool:
+    """Whether an error means a part of okanalysis is absent (a function not written yet)."""
+    if isinstance(exc, ImportError):
+        return (exc.name or "").startswith("okanalysis")
+    if isinstance(exc, AttributeError):
+        obj = getattr(exc, "obj", None)
+        return getattr(obj, "__name__", "").startswith("okanalysis")
+    return False
+
+
+@contextlib.contextmanager
+def section(th: str, en: str = "", *, lang: str = "th", level: int = 2) -> Iterator[None]:
+    """A report section: shows its heading, runs the body and, when its data is missing (no
+    rows, no circle records...) or a part of okanalysis is not available yet, says so in
+    Thai and English instead of a traceback. Any other error is a real fault: it propagates,
+    so the batch marks the report failed."""
+    heading(th, en, lang=lang, level=level)
+    try:
+        yield
+    except (MissingData, InputError) as exc:
+        notice(
+            f"ยังไม่มีข้อมูลส่วนนี้: {exc.expected_th}",
+            f"No data for this part yet: {exc.expected_en}",
+            lang=lang,
+        )
+    except OkanalysisError as exc:
+        notice(
+            f"แสดงส่วนนี้ไม่ได้: {exc.expected_th}",
+            f"This part cannot be shown: {exc.expected_en}",
+            lang=lang,
+        )
+    except (ImportError, AttributeError) as exc:
+        if not _missing_part(exc):
+            raise
+        notice(
+            "ส่วนนี้ของโปรแกรมยังไม่พร้อมใช้งาน จะแสดงเมื่อพร้อม",
+            "This part of the toolkit is not available yet; it will show once it is.",
+            lang=lang,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# district and province tables
+
+
+#: Count and money columns of a roll-up that add up from one level to the next.
+def _additive(frame: pd.DataFrame) -> list[str]:
+    return [
+        c
+        for c in frame.columns
+        if (c.startswith("households") or c.endswith("_satang"))
+        and not c.startswith("median_")
+        and pd.api.types.is_numeric_dtype(frame[c])
+    ]
+
+
+def combine_rollups(
+    rollup: pd.DataFrame, groups: pd.Series, names: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Roll-up rows combined into groups (zones from sub-districts, lead agencies from
+    districts): counts and money summed exactly, coverage and level shares recomputed from
+    the sums. `groups` maps unit_code -> group; rows without a group are left out. Medians
+    cannot be combined and are dropped."""
+    rows = rollup.assign(group=rollup["unit_code"].map(groups)).dropna(subset=["group"])
+    columns = _additive(rows)
+    sums = rows.groupby("group", sort=True)[columns].sum(min_count=1)
+    out = sums.reset_index()
+    hh = out["households"].astype("Float64")
+    out["coverage"] = (out["households_recording"] / hh.where(hh > 0)).astype(float)
+    assessed = out["households_assessed"].astype("Float64")
+    out["assessed_share"] = (
+        out["households_assessed"]
+        / out["households_recording"].where(out["households_recording"] > 0)
+    ).astype(float)
+    for c in [c for c in rollup.columns if c.startswith("share_")]:
+        level = c.removeprefix("share_")
+        out[c] = (out[f"households_{level}"] / assessed.where(assessed > 0)).astype(float)
+    out.insert(1, "units", rows.groupby("group", sort=True).size().to_numpy())
+    if names is not None:
+        out = out.merge(names, on="group", how="left")
+    return out
+
+
+def rank(values: pd.Series, *, ascending: bool = False) -> pd.Series:
+    """Rank 1 = best (highest unless `ascending`); ties share the better rank; missing stays
+    missing."""
+    return values.astype("Float64").rank(method="min", ascending=ascending).astype("Int64")
+
+
+def district_table(rollup: pd.DataFrame, allocation: pd.DataFrame, floor: str) -> pd.DataFrame:
+    """One row per district with its headline figures and ranks: coverage (higher better),
+    share below the lowest level (lower better), substitutable and avoidable spending per
+    recording household (lower better)."""
+    d = rollup[rollup["level"] == "amphoe"].copy()
+    d = d.merge(
+        allocation[
+            ["amphoe_code", "agency_th", "agency_en", "villages", "budget_satang", "spent_satang"]
+        ],
+        left_on="unit_code",
+        right_on="amphoe_code",
+        how="left",
+    )
+    rec = d["households_recording"].astype("Float64")
+    for kind in ("substitutable", "avoidable"):
+        per = d[f"{kind}_annual_satang"].astype("Float64") / rec.where(rec > 0)
+        d[f"{kind}_per_household_satang"] = per.round().astype("Int64")
+    d["below_line_share"] = d[f"share_{floor}"]
+    d["rank_coverage"] = rank(d["coverage"])
+    d["rank_below_line"] = rank(d["below_line_share"], ascending=True)
+    d["rank_substitutable"] = rank(d["substitutable_per_household_satang"], ascending=True)
+    d["rank_avoidable"] = rank(d["avoidable_per_household_satang"], ascending=True)
+    return d.sort_values("unit_code").reset_index(drop=True)
+
+
+def latest_agreed(current: pd.DataFrame, assessment_round: str | None = None) -> pd.DataFrame:
+    """The agreed grades in force (from `circles.current`): those of `assessment_round`, or
+    each unit's latest round by date; one row per unit and component with the computed and
+    agreed grade, the reason for a difference and the evidence weighed."""
+    from okanalysis import circles
+    from okanalysis.components import component_name
+
+    rows = current
+    if assessment_round is not None:
+        rows = rows[rows["round"] == assessment_round]
+    rows = rows.sort_values(["unit_code", "date", "id"]).drop_duplicates("unit_code", keep="last")
+    long = circles.component_scores(rows.reset_index(drop=True))
+    long["component_th"] = long["component"].map(lambda c: component_name(c, "th"))
+    long["component_en"] = long["component"].map(lambda c: component_name(c, "en"))
+    return long.sort_values(
+        ["unit_code", "component"],
+        key=lambda s: s.map(_component_order) if s.name == "component" else s,
+    ).reset_index(drop=True)
+
+
+def _component_order(code: str) -> int:
+    from okanalysis.components import COMPONENT_CODES
+
+    return COMPONENT_CODES.index(code) if code in COMPONENT_CODES else len(COMPONENT_CODES)
+
+
+def grade_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of a grading result that hold A/B/C grades."""
+    from okanalysis.components import GRADES
+
+    found = []
+    for c in frame.columns:
+        values = frame[c].dropna()
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            if len(values) and values.astype(str).isin(GRADES).all():
+                found.append(c)
+    return found
+
+
+def grade_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """How many units got A, B and C (and no grade) in each grade column of a grading result."""
+    from okanalysis.components import GRADES
+
+    rows = []
+    for c in grade_columns(frame):
+        counts = frame[c].value_counts()
+        rows.append(
+            {
+                "grade_of": c,
+                **{g: int(counts.get(g, 0)) for g in GRADES},
+                "none": int(frame[c].isna().sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["grade_of", *GRADES, "none"])
+
+
+#: Headers of the name column and of the programme tables a report shows (the roll-up's and
+#: the grading's come from `potential.column_labels` and `grading.column_labels`).
+NAME_LABELS: dict[str, tuple[str, str]] = {"name": ("พื้นที่", "area"), "unit_code": ("รหัส", "code")}
+PROGRAMME_LABELS: dict[str, tuple[str, str]] = {
+    # opportunities
+    "kind_th": ("ประเภท", "kind"),
+    "rank": ("อันดับ", "rank"),
+    "category_th": ("รายการ", "item"),
+    "yearly_satang": ("ต่อปี", "per year"),
+    "households_buying": ("ครัวเรือนที่ซื้อ", "households buying"),
+    "share_of_spending": ("สัดส่วนของรายจ่าย", "share of spending"),
+    # people
+    "villages": ("หมู่บ้าน", "villages"),
+    "cores": ("คุณกิจแกนนำ", "village cores"),
+    "cores_missing": ("แกนนำที่ยังขาด", "cores missing"),
+    "villages_short_of_cores": ("หมู่บ้านที่แกนนำไม่ครบ 8", "villages short of 8 cores"),
+    "tambon_facilitators": ("คุณอำนวยตำบล", "sub-district facilitators"),
+    "sectors_missing": ("ภาคีที่ยังขาด", "partner sectors missing"),
+    "without_successor": ("ยังไม่มีผู้สืบทอด", "without a successor"),
+    "people": ("คน", "people"),
+    "successor_share": ("สัดส่วนที่มีผู้สืบทอด", "share with a successor"),
+    "new_generation_share": ("สัดส่วนผู้นำรุ่นใหม่", "new-generation share"),
+    "female_share": ("สัดส่วนผู้หญิง", "share of women"),
+    "median_age": ("อายุมัธยฐาน", "median age"),
+    "role_th": ("บทบาท", "role"),
+    "criterion_th": ("เกณฑ์", "criterion"),
+    "can_do_now": ("สิ่งที่ทำได้แล้ว", "what they can now do"),
+    "score_start_mean": ("ระดับเฉลี่ยก่อน", "mean level before"),
+    "score_end_mean": ("ระดับเฉลี่ยหลัง", "mean level after"),
+    "reached_target_share": ("สัดส่วนที่ถึงเป้า", "share reaching the target"),
+    # plans
+    "items": ("รายการแผน", "plan items"),
+    "items_in_tao_plan": ("อยู่ในแผน อบต.", "in the TAO plan"),
+    "items_with_agency_project": ("มีโครงการหน่วยงาน", "with an agency project"),
+    "items_unsupported": ("ยังไม่มีผู้สนับสนุน", "not supported"),
+    "supported_share": ("สัดส่วนที่ได้รับการสนับสนุน", "share supported"),
+    "cost_satang": ("งบตามแผน", "plan cost"),
+    "top_down_projects": ("โครงการจากบนลงล่าง", "top-down projects"),
+    "addresses_top_opportunities": (
+        "แผนตอบโอกาสอันดับต้นของบัญชี",
+        "plan answers the top opportunities",
+    ),
+    "title": ("โครงการ/กิจกรรม", "project or activity"),
+    "kind": ("ลักษณะ", "kind"),
+    "payer_th": ("ผู้รับผิดชอบงบ", "who pays"),
+    # centres, finance, standards
+    "centres": ("ศูนย์เรียนรู้", "learning centres"),
+    "centres_registered": ("ขึ้นทะเบียนแล้ว", "registered"),
+    "centres_in_use": ("ใช้งานอยู่", "in use"),
+    "activities": ("กิจกรรม", "activities"),
+    "visitors": ("ผู้เข้าร่วม/ศึกษาดูงาน", "visitors"),
+    "groups": ("กลุ่ม/กองทุน", "groups and funds"),
+    "groups_active": ("มีกิจกรรมต่อเนื่อง", "active"),
+    "members": ("สมาชิก (คน)", "members"),
+    "household_coverage": ("ครัวเรือนที่เป็นสมาชิก", "households reached"),
+    "welfare_coverage": ("ครัวเรือนในกองทุนสวัสดิการ", "households in a welfare fund"),
+    "capital_satang": ("เงินทุน", "capital"),
+    "arrears_ratio": ("หนี้ค้างชำระต่อเงินให้กู้", "arrears to loans"),
+    "welfare_model_th": ("รูปแบบสวัสดิการ", "welfare model"),
+    "health_share": ("ครัวเรือนผ่านมาตรฐานสุขภาพ", "households meeting the health standard"),
+    "health_villages_passed": ("หมู่บ้านผ่านมาตรฐานสุขภาพ", "villages passing the health standard"),
+    "cdd_villages_passed": ("หมู่บ้านผ่านมาตรฐาน พช.", "villages passing the CDD standard"),
+    "cdd_indicator_share": ("ตัวชี้วัด พช. ที่ผ่าน", "CDD indicators passed"),
+    # budget
+    "per_village_satang": ("งบต่อหมู่บ้าน", "per village"),
+    "budget_satang": ("งบจัดสรร", "budget"),
+    "spent_satang": ("ใช้จ่ายแล้ว", "spent"),
+    "balance_satang": ("คงเหลือ", "balance"),
+    "share_spent": ("สัดส่วนที่ใช้ไป", "share spent"),
+    "topic_th": ("ประเด็นการเรียนรู้", "learning topic"),
+    "share_of_spent": ("สัดส่วนของรายจ่าย", "share of spending"),
+    "share_of_budget": ("สัดส่วนของงบ", "share of the budget"),
+    "agency_th": ("หน่วยงานหลัก", "lead agency"),
+    "districts": ("อำเภอ", "districts"),
+    # circles
+    "round": ("รอบการประเมิน", "assessment round"),
+    "component_th": ("องค์ประกอบ", "component"),
+    "computed": ("ระดับจากข้อมูล", "computed grade"),
+    "agreed": ("ระดับที่วงตกลง", "agreed grade"),
+    "reason": ("เหตุผลที่ต่าง", "reason for the difference"),
+    "evidence": ("หลักฐานอื่น", "other evidence"),
+    # district table
+    "units": ("จำนวนพื้นที่", "units"),
+    "below_line_share": ("รายได้ต่ำกว่าเส้นความยากจน", "income below the poverty line"),
+    "substitutable_per_household_satang": ("ซื้อสิ่งที่ผลิตเองได้ต่อครัวเรือน", "substitutable per household"),
+    "avoidable_per_household_satang": ("รายจ่ายที่ลดได้ต่อครัวเรือน", "avoidable per household"),
+    "rank_coverage": ("อันดับการทำบัญชี", "rank: accounts kept"),
+    "rank_below_line": ("อันดับความยากจน (น้อยดี)", "rank: poverty (fewer is better)"),
+    "rank_substitutable": ("อันดับเงินไหลออก (น้อยดี)", "rank: outflow (less is better)"),
+    "rank_avoidable": ("อันดับรายจ่ายที่ลดได้ (น้อยดี)", "rank: avoidable (less is better)"),
+    "zone_th": ("โซน", "zone"),
+}
+
+
+def labels(r: Report | None = None) -> dict[str, tuple[str, str]]:
+    """Column headers for a report's tables: the roll-up's, the grading's and the programme's."""
+    from okanalysis import potential
+
+    out = dict(potential.column_labels(r.potential_parameters if r else None))
+    with contextlib.suppress(ImportError, AttributeError):
+        from okanalysis import grading
+
+        out.update(grading.column_labels())
+    out.update(PROGRAMME_LABELS)
+    return out
+
+
+def top_outflows(opportunities: pd.DataFrame, units: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
+    """The `top` substitutable and avoidable outflows of each unit in `units` (roll-up rows
+    giving the names), one row per unit, kind and rank."""
+    rows = opportunities[
+        opportunities["unit_code"].isin(set(units["unit_code"])) & (opportunities["rank"] <= top)
+    ]
+    rows = rows.rename(columns={"name_th": "category_th", "name_en": "category_en"})
+    names = units[["unit_code", "name_th", "name_en"]].drop_duplicates("unit_code")
+    out = names.merge(rows, on="unit_code", how="inner")
+    return out.sort_values(
+        ["unit_code", "kind", "rank"], ascending=[True, False, True]
+    ).reset_index(drop=True)
+
+
+def with_names(frame: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the Thai and English names of its units (from rows with unit_th/unit_en
+    or name_th/name_en)."""
+    th, en = ("unit_th", "unit_en") if "unit_th" in units else ("name_th", "name_en")
+    names = (
+        units[["unit_code", th, en]]
+        .drop_duplicates("unit_code")
+        .rename(columns={th: "unit_th", en: "unit_en"})
+    )
+    return frame.drop(columns=[c for c in ("unit_th", "unit_en") if c in frame]).merge(
+        names, on="unit_code", how="left"
+    )
+
+
+def level_rules(potential_parameters: Mapping, *, lang: str = "th") -> pd.DataFrame:
+    """The potential levels and the rules that define them, as the summary explains them."""
+    from okanalysis import potential
+
+    pp = potential.read_parameters(potential_parameters)
+    rows = []
+    for lv in pp.levels:
+        if lv.floor:
+            rule = "ผู้ที่ไม่ผ่านระดับข้างบน" if lang == "th" else "everyone not on a level above"
+        else:
+            rule = "; ".join(r.text(lang) for r in lv.rules)
+        rows.append({"level": lv.name(lang), "rules": rule})
+    return pd.DataFrame(rows)
+
+
+def with_rule_values(
+    potential_parameters: Mapping, values: Mapping[tuple[str, int], float]
+) -> dict:
+    """A copy of potential parameters with some rule thresholds changed: `values` maps
+    (level code, rule position) -> new value. For tuning in the explore notebook."""
+    out = json.loads(json.dumps(potential_parameters))
+    for level in out["levels"]:
+        for i, rule in enumerate(level.get("rules") or []):
+            if (level["code"], i) in values:
+                rule["value"] = float(values[level["code"], i])
+    return out
+
+
+def with_cutoffs(rubric: Any, cutoffs: Mapping[str, Mapping[str, float]]) -> Any:
+    """A copy of a grading rubric (`grading.read_rubric()`) with some components' cut-offs
+    changed: `cutoffs` maps component -> {grade: mean points needed}. For tuning in the
+    explore notebook; the copy keeps the file's version, it is not a new rubric."""
+    import dataclasses
+
+    components = []
+    for comp in rubric.components:
+        wanted = cutoffs.get(comp.code, {})
+        cuts = tuple(
+            dataclasses.replace(cut, mean_at_least=float(wanted[cut.grade]))
+            if cut.grade in wanted
+            else cut
+            for cut in comp.cuts
+        )
+        components.append(dataclasses.replace(comp, cuts=cuts))
+    return dataclasses.replace(rubric, components=tuple(components))
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML export
+
+
+def css() -> str:
+    """The reports' style sheet: Thai font stack, readable tables, A4 print layout."""
+    grade_css = " ".join(
+        f".ok-grade-{g} {{ background: {GRADE_COLOURS[g]}; }}" for g in GRADE_CLASSES
+    )
+    return f"""
+:root {{ --ok-ink: #1b1b1b; --ok-muted: #555; --ok-line: #d0d0d0; --ok-accent: #0072B2; }}
+html {{ font-family: {THAI_FONT_STACK}; color: var(--ok-ink); font-size: 16px; line-height: 1.6; }}
+body {{ margin: 0 auto; max-width: 1100px; padding: 1.5rem 2rem; background: #fff; }}
+h1, h2, h3 {{ line-height: 1.3; }}
+h1 {{ font-size: 1.9rem; border-bottom: 3px solid var(--ok-accent); padding-bottom: .3rem; }}
+h2 {{ font-size: 1.45rem; margin-top: 2.2rem; border-bottom: 1px solid var(--ok-line); }}
+h3 {{ font-size: 1.15rem; margin-top: 1.4rem; }}
+a {{ color: var(--ok-accent); }}
+pre {{ white-space: pre-wrap; font-family: {THAI_FONT_STACK}; }}
+.jp-OutputPrompt, .jp-InputPrompt, .jp-Collapser {{ display: none; }}
+.jp-Cell {{ margin: 0; padding: 0; }}
+.jp-OutputArea-child {{ margin: .4rem 0; }}
+table.ok-table, table.dataframe {{ border-collapse: collapse; margin: .6rem 0 1rem; font-size: .92rem; width: 100%; }}
+.ok-table th, .ok-table td, .dataframe th, .dataframe td {{ border-bottom: 1px solid var(--ok-line); padding: .3rem .5rem; text-align: left; vertical-align: top; }}
+.ok-table th {{ background: #f3f6f9; }}
+.ok-table th.num {{ text-align: right; }}
+.ok-table td:first-child {{ white-space: nowrap; }}
+.ok-grade {{ display: inline-block; min-width: 1.6em; text-align: center; font-weight: bold; color: #fff; border-radius: 3px; }}
+{grade_css}
+.ok-table td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+.ok-more {{ color: var(--ok-muted); font-size: .85rem; }}
+.ok-notice {{ border-left: 5px solid #E69F00; background: #fff8e6; padding: .6rem .9rem; margin: .6rem 0; }}
+.ok-notice span {{ color: var(--ok-muted); }}
+.ok-cards {{ display: flex; flex-wrap: wrap; gap: .6rem; margin: .8rem 0; }}
+.ok-card {{ flex: 1 1 11rem; border: 1px solid var(--ok-line); border-radius: 6px; padding: .6rem .8rem; }}
+.ok-card-value {{ font-size: 1.35rem; font-weight: bold; }}
+.ok-card-label {{ color: var(--ok-muted); font-size: .9rem; }}
+.ok-failed {{ color: #D55E00; font-weight: bold; }}
+.ok-footer {{ color: var(--ok-muted); font-size: .85rem; margin-top: 2rem; }}
+.plotly-graph-div {{ max-width: 100%; }}
+@page {{ size: A4; margin: 14mm 12mm; }}
+@media print {{
+  html {{ font-size: 11pt; }}
+  body {{ max-width: none; padding: 0; }}
+  h2 {{ break-after: avoid; }}
+  h3 {{ break-after: avoid; }}
+  .jp-OutputArea-child, .ok-card, tr, .plotly-graph-div {{ break-inside: avoid; }}
+  .ok-table {{ font-size: 9.5pt; }}
+  a {{ color: inherit; text-decoration: none; }}
+}}
+"""
+
+
+def write_plotly_js(folder: str | os.PathLike[str]) -> Path:
+    """The one shared copy of plotly.js beside the reports (written when missing or old)."""
+    from plotly.offline import get_plotlyjs
+
+    target = Path(folder) / PLOTLY_JS
+    source = get_plotlyjs()
+    if not target.is_file() or target.stat().st_size != len(source.encode("utf-8")):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{PLOTLY_JS}.{os.getpid()}.tmp")
+        tmp.write_text(source, encoding="utf-8")
+        os.replace(tmp, target)
+    return target
+
+
+def _plotly_html(figure: dict) -> str:
+    import plotly.io as pio
+
+    return pio.to_html(
+        figure,
+        include_plotlyjs=False,
+        full_html=False,
+        validate=False,
+        config={"displaylogo": False, "responsive": True},
+    )
+
+
+def reader_notebook(nb: Any) -> Any:
+    """A copy of an executed notebook as readers see it: plotly output rendered to HTML
+    (drawn by the shared plotly.js), warnings and other stderr output left out."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                continue
+            data = out.get("data")
+            if data and PLOTLY_MIME in data:
+                out["data"] = {"text/html": _plotly_html(data[PLOTLY_MIME])}
+            kept.append(out)
+        cell["outputs"] = kept
+    return nb
+
+
+def chart_count(nb: Any) -> int:
+    """How many charts an executed notebook holds (plotly outputs)."""
+    return sum(
+        1
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if PLOTLY_MIME in (out.get("data") or {})
+    )
+
+
+def export_html(
+    ipynb: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    lang: str = "th",
+) -> Path:
+    """An executed notebook as an HTML page for readers (no code; see the module docstring);
+    writes `out` (default: beside the notebook) and `plotly.min.js` beside it."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    ipynb = Path(ipynb)
+    target = Path(out) if out else ipynb.with_suffix(".html")
+    nb = reader_notebook(nbformat.read(ipynb, as_version=4))
+    exporter = HTMLExporter(
+        template_name=TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    resources = {
+        "metadata": {"name": title or ipynb.stem},
+        "okanalysis": {
+            "css": css(),
+            "plotly_js": PLOTLY_JS,
+            "lang": lang,
+            "title": title or ipynb.stem,
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(body, encoding="utf-8")
+    write_plotly_js(target.parent)
+    return target
+
+
+def index_html(
+    rows: Sequence[Mapping[str, Any]],
+    province: Mapping[str, Any],
+    *,
+    fiscal_year: int | None = None,
+    lang: str = "th",
+) -> str:
+    """The reports' front page, in Thai: every district with its headline figures and links
+    to its report, failed reports marked with their error, and the province summary."""
+    p = hierarchy.province()
+    t = lang == "th"
+    title = (
+        f"รายงานรายอำเภอ จังหวัด{p['province_th']}" if t else f"{p['province_en']}: district reports"
+    )
+    year = (
+        f"ปีงบประมาณ {fiscal_year}"
+        if t and fiscal_year
+        else (f"fiscal year {fiscal_year} BE" if fiscal_year else "")
+    )
+    heads = (
+        ["อำเภอ", "หน่วยงานหลัก", "หมู่บ้าน", "ครัวเรือนที่ทำบัญชี", "รายได้ต่ำกว่าเส้นความยากจน",
+         "เงินออกไปซื้อสิ่งที่ผลิตเองได้ต่อปี", "รายจ่ายที่ลดได้ต่อปี", "รายงาน"]
+        if t
+        else ["district", "lead agency", "villages", "households keeping accounts",
+              "income below the poverty line", "spent yearly on goods the community could make",
+              "avoidable spending per year", "report"]
+    )  # fmt: skip
+    body = []
+    failed = []
+    for r in rows:
+        h = r.get("headline") or {}
+        name = r["amphoe_th"] if t else r["amphoe_en"]
+        if r.get("html") and r.get("status") == "ok":
+            link = f'<a href="{html.escape(r["html"])}">{"เปิดรายงาน" if t else "open"}</a>'
+        elif r.get("status") == "failed":
+            failed.append(name)
+            note = html.escape(
+                (r.get("error") or "").splitlines()[0][:300] if r.get("error") else ""
+            )
+            link = (
+                f'<span class="ok-failed">{"สร้างไม่สำเร็จ" if t else "failed"}</span> '
+                f'<a href="{html.escape(r["ipynb"] or "")}">ipynb</a><br><small>{note}</small>'
+            )
+        elif not r.get("has_data"):
+            link = "ไม่มีข้อมูล" if t else "no data"
+        else:
+            link = "ยังไม่ได้สร้าง" if t else "not generated"
+        cells = [
+            f"{html.escape(str(name))} ({r['amphoe_code']})",
+            html.escape(str(r.get("agency_th") or "")),
+            thai.format_number(h.get("villages")),
+            f"{thai.format_number(h.get('households_recording'))} ({thai.format_percent(h.get('coverage'), 1)})",
+            thai.format_percent(h.get("below_line_share"), 1),
+            thai.format_baht(h.get("substitutable_annual_satang"), lang),
+            thai.format_baht(h.get("avoidable_annual_satang"), lang),
+            link,
+        ]
+        nums = {2, 3, 4, 5, 6}
+        body.append(
+            "<tr>"
+            + "".join(
+                f"<td{' class=num' if i in nums else ''}>{c}</td>" for i, c in enumerate(cells)
+            )
+            + "</tr>"
+        )
+    if province.get("html") and province.get("status") == "ok":
+        summary = f'<p><a href="{html.escape(province["html"])}">{"สรุปภาพรวมจังหวัด" if t else "Province summary"}</a></p>'
+    elif province.get("status") == "failed":
+        summary = (
+            f'<p class="ok-failed">{"สรุปภาพรวมจังหวัดสร้างไม่สำเร็จ" if t else "The province summary failed"}: '
+            f"{html.escape((province.get('error') or '').splitlines()[0][:300] if province.get('error') else '')}</p>"
+        )
+    else:
+        summary = ""
+    warn = ""
+    if failed:
+        names = ", ".join(failed)
+        warn = f'<p class="ok-failed">{"รายงานที่สร้างไม่สำเร็จ" if t else "Reports that failed"}: {html.escape(names)}</p>'
+    now = thai.format_date(dt.date.today(), lang)
+    foot = (
+        f"สร้างเมื่อ {now} ด้วย okanalysis · ตัวเลขของกลุ่มที่เล็กกว่าเกณฑ์ความเป็นส่วนตัวไม่แสดง"
+        if t
+        else f"made on {now} with okanalysis · figures of groups below the privacy setting are hidden"
+    )
+    head_row = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{css()}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(year)}</p>{summary}{warn}"
+        f'<table class="ok-table"><thead><tr>{head_row}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        f'<p class="ok-footer">{html.escape(foot)}</p></body></html>\n'
+    )
