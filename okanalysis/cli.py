@@ -117,6 +117,13 @@ def cmd_circles(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from okanalysis import dashboard
+
+    s = dashboard.settings(args.data, store=args.store, port=args.port, lan=args.lan)
+    return dashboard.serve(s)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="okanalysis",
@@ -151,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", help="the store (default data/circles.sqlite or $OKANALYSIS_CIRCLES)")
     p.add_argument("--lang", choices=["th", "en"], default="th")
     p.set_defaults(func=cmd_circles)
+
+    p = sub.add_parser("dashboard", help="แดชบอร์ดวงเรียนรู้ (Voila) / the circle dashboards")
+    p.add_argument("--data", help="data folder (default $OKANALYSIS_DATA or data/demo)")
+    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.add_argument("--lan", action="store_true", help="listen on the network; needs the token")
+    p.add_argument("--store", help="the circle store (default data/circles.sqlite)")
+    p.set_defaults(func=cmd_dashboard)
     return parser
 
 

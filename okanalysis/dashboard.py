@@ -1,0 +1,271 @@
+"""Serve the circle dashboards with Voila, configured for people rather than developers.
+
+`serve` starts Voila on the dashboards folder only (`notebooks/dashboards`): sources stripped,
+no tracebacks (the notebooks show a Thai/English message instead), kernels preheated so the
+page is ready at once, idle kernels culled, and no URL parameter can switch the template or
+theme. By default it listens on 127.0.0.1 and refuses any other Host header; `lan=True` listens
+on the network and requires a token, printed with the address. The data folder and the circle
+store reach the kernels as environment variables (`OKANALYSIS_DATA`, `OKANALYSIS_CIRCLES`).
+
+`voila_config` is the whole configuration as one dictionary, so it can be read and tested.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from okanalysis.errors import InputError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The folder of dashboard notebooks; nothing outside it is served.
+DASHBOARDS_DIR = PACKAGE_DIR.parent / "notebooks" / "dashboards"
+#: The Voila template (in okanalysis/voila/templates): lab, without fonts from the internet.
+TEMPLATE = "okanalysis"
+#: Environment variables the dashboard kernels read.
+DATA_ENV, STORE_ENV, TOKEN_ENV = "OKANALYSIS_DATA", "OKANALYSIS_CIRCLES", "OKANALYSIS_TOKEN"
+#: Tells the kernels where plotly's widget code is served (see `dashboard_ui.figure_widget`).
+BUNDLE_ENV = "OKANALYSIS_PLOTLY_BUNDLE"
+#: Where plotly's widget code is served once, so every figure on a page shares one copy.
+PLOTLY_BUNDLE_ROUTE = "okanalysis/static/"
+PLOTLY_BUNDLE_FILE = "widgetbundle.js"
+DEFAULT_PORT = 8866
+#: An idle kernel (its page closed) is stopped after this many seconds.
+CULL_IDLE_SECONDS = 900
+#: Shown instead of a traceback when a notebook cell fails.
+FRIENDLY_ERROR = (
+    "ขออภัย หน้านี้แสดงผลไม่ได้ โปรดแจ้งทีมวิชาการ (รายละเอียดอยู่ในบันทึกของเครื่องแม่ข่าย) / "
+    "Sorry, this page could not be shown; please tell the academic team (details are in the "
+    "server log)."
+)
+
+
+def default_data_path() -> Path:
+    """The data folder: $OKANALYSIS_DATA, else ./data/demo."""
+    env = os.environ.get(DATA_ENV)
+    return Path(env) if env else Path.cwd() / "data" / "demo"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What `serve` needs: the data, the store, where to listen and, on a network, the token."""
+
+    data: Path
+    store: Path
+    port: int = DEFAULT_PORT
+    lan: bool = False
+    token: str = ""
+    notebooks: Path = DASHBOARDS_DIR
+    pool_size: int = 1
+    cull_idle_seconds: int = CULL_IDLE_SECONDS
+
+    @property
+    def ip(self) -> str:
+        return "0.0.0.0" if self.lan else "127.0.0.1"
+
+
+def settings(
+    data: str | os.PathLike[str] | None = None,
+    *,
+    store: str | os.PathLike[str] | None = None,
+    port: int = DEFAULT_PORT,
+    lan: bool = False,
+    token: str | None = None,
+    notebooks: str | os.PathLike[str] | None = None,
+) -> ServerSettings:
+    """Check the options and fill the defaults: a missing data or dashboards folder, a bad port
+    or a LAN server without a token are refused here, before anything starts."""
+    from okanalysis import circles
+
+    data_path = Path(data) if data is not None else default_data_path()
+    if not data_path.exists():
+        raise InputError(
+            "ไม่พบข้อมูล โปรดระบุ --data หรือสร้างข้อมูลสาธิตด้วย make demo",
+            "data not found; give --data or build the demo with `make demo`",
+            file=str(data_path),
+        )
+    folder = Path(notebooks) if notebooks is not None else DASHBOARDS_DIR
+    if not (folder / "circle.ipynb").is_file():
+        raise InputError(
+            "ไม่พบโฟลเดอร์แดชบอร์ด (notebooks/dashboards)",
+            "the dashboards folder (notebooks/dashboards) is missing",
+            file=str(folder),
+        )
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise InputError("พอร์ตต้องเป็น 1-65535", "the port must be 1-65535", value=port)
+    if lan:
+        token = token or os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
+        if len(token) < 16:
+            raise InputError(
+                "รหัสเข้าใช้ (token) ต้องยาวอย่างน้อย 16 ตัวอักษร",
+                "the token must be at least 16 characters long",
+                value="*" * len(token),
+            )
+    store_path = Path(store) if store is not None else circles.default_path()
+    return ServerSettings(
+        data=data_path.resolve(),
+        store=store_path.resolve(),
+        port=port,
+        lan=lan,
+        token=(token or "") if lan else "",
+        notebooks=folder.resolve(),
+    )
+
+
+def voila_config(s: ServerSettings) -> dict[str, dict[str, Any]]:
+    """The Voila configuration for people: every setting in one place."""
+    return {
+        "Voila": {
+            "ip": s.ip,
+            "port": s.port,
+            "port_retries": 0,  # a busy port is an error, not a silent move
+            "open_browser": False,
+            "root_dir": str(s.notebooks),
+            "token": s.token if s.lan else None,
+            "config_file_paths": [],  # no stray voila.json can change these settings
+            # on 127.0.0.1 refuse other Host headers (DNS rebinding); on a LAN the token guards
+            "tornado_settings": {"allow_remote_access": s.lan},
+        },
+        "VoilaConfiguration": {
+            "strip_sources": True,
+            "show_tracebacks": False,
+            "preheat_kernel": True,
+            "default_pool_size": s.pool_size,
+            "allow_template_override": "NO",
+            "allow_theme_override": "NO",
+            "template": TEMPLATE,
+            "theme": "light",
+            "file_allowlist": [r".*\.(png|jpg|svg)"],
+            "file_denylist": [r".*\.(ipynb|py|json|sqlite|csv|xlsx|parquet)"],
+            "http_keep_alive_timeout": 10,
+        },
+        "VoilaExecutor": {
+            "show_tracebacks": False,
+            "cell_error_instruction": FRIENDLY_ERROR,
+            "startup_timeout": 120,
+        },
+        "MappingKernelManager": {
+            "cull_idle_timeout": s.cull_idle_seconds,
+            "cull_interval": 60,
+            "cull_connected": False,  # a page still open keeps its kernel
+            "cull_busy": False,
+        },
+    }
+
+
+def environment(s: ServerSettings) -> dict[str, str]:
+    """The variables the server and its kernels (which inherit them) read: the data, the
+    store, where plotly's widget code is served, and the Jupyter path that finds the
+    okanalysis Voila template (`okanalysis/voila/templates/okanalysis`)."""
+    import plotly
+
+    bundle = f"/{PLOTLY_BUNDLE_ROUTE}{PLOTLY_BUNDLE_FILE}?v={plotly.__version__}"
+    paths = [str(PACKAGE_DIR), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    return {
+        DATA_ENV: str(s.data),
+        STORE_ENV: str(s.store),
+        BUNDLE_ENV: bundle,
+        "JUPYTER_PATH": os.pathsep.join(dict.fromkeys(paths)),
+    }
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
+
+
+def addresses(s: ServerSettings) -> dict[str, str]:
+    """The addresses to open: the circle dashboard and the district scorecard."""
+    host = lan_address() if s.lan else "127.0.0.1"
+    query = f"?token={s.token}" if s.lan else ""
+    base = f"http://{host}:{s.port}/voila/render/"
+    return {
+        "circle": f"{base}circle.ipynb{query}",
+        "district": f"{base}district.ipynb{query}",
+    }
+
+
+def _application(config: dict[str, dict[str, Any]]) -> Any:
+    """A Voila application with the plotly widget code served once, by a route that needs the
+    same login as the dashboards, and query parameters that try to pick a template or theme
+    refused outright (a new kernel per such request would bypass the preheated pool)."""
+    import plotly
+    import tornado.web
+    from jupyter_server.base.handlers import JupyterHandler
+    from jupyter_server.utils import url_path_join
+    from traitlets.config import Config
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class DashboardHandler(TornadoVoilaHandler):
+        def prepare(self) -> Any:
+            if {"template", "theme"} & set(self.request.arguments):
+                raise tornado.web.HTTPError(400, "template and theme cannot be changed")
+            return super().prepare()
+
+    class BundleHandler(JupyterHandler, tornado.web.StaticFileHandler):
+        """plotly's widget code, to the same logged-in pages only (no XSRF token: a module
+        import cannot send one, and a GET of a static file changes nothing)."""
+
+        @tornado.web.authenticated
+        def get(self, path: str, include_body: bool = True) -> Any:
+            return tornado.web.StaticFileHandler.get(self, path, include_body)
+
+    class DashboardVoila(Voila):
+        def init_handlers(self) -> list:
+            handlers = [
+                (route, DashboardHandler if h is TornadoVoilaHandler else h, *rest)
+                for route, h, *rest in super().init_handlers()
+            ]
+            route = url_path_join(self.server_url, PLOTLY_BUNDLE_ROUTE + r"(widgetbundle\.js)")
+            folder = Path(plotly.__file__).parent / "package_data"
+            return [(route, BundleHandler, {"path": str(folder)}), *handlers]
+
+    return DashboardVoila(config=Config(config))
+
+
+def serve(s: ServerSettings) -> int:
+    """Run the dashboards until interrupted (Ctrl+C); prints the addresses to open."""
+    os.environ.update(environment(s))
+    app = _application(voila_config(s))
+    app.initialize([str(s.notebooks)])
+    where = addresses(s)
+    print(
+        f"แดชบอร์ดวงเรียนรู้ / circle dashboard:   {where['circle']}\n"
+        f"ตารางคะแนนอำเภอ / district scorecard:   {where['district']}\n"
+        f"ข้อมูล / data: {s.data}\nบันทึกวงเรียนรู้ / circle store: {s.store}\n"
+        + (
+            "เปิดให้เครื่องอื่นในเครือข่ายใช้ได้ ต้องใช้ที่อยู่ที่มีรหัส token ข้างบน /"
+            " open to the local network: the token above is required\n"
+            if s.lan
+            else "เปิดเฉพาะเครื่องนี้ / this computer only (use --lan for the local network)\n"
+        )
+        + "หยุดด้วย Ctrl+C / stop with Ctrl+C",
+        flush=True,
+    )
+    app.start()
+    return 0
+
+
+__all__ = [
+    "DASHBOARDS_DIR",
+    "DATA_ENV",
+    "STORE_ENV",
+    "TOKEN_ENV",
+    "ServerSettings",
+    "addresses",
+    "default_data_path",
+    "environment",
+    "serve",
+    "settings",
+    "voila_config",
+]
