@@ -30,9 +30,9 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -212,12 +212,12 @@ class OverallRule:
 class Rubric:
     """The whole rubric, validated: five components and the overall rule.
 
-    `version` is a hash of the file's content (comments and layout aside): results and the
-    circle store keep it, so an earlier grade always says which rubric gave it.
+    `version` is a hash of its content (what the YAML says, comments and layout aside):
+    results and the circle store keep it, so an earlier grade always says which rubric gave
+    it. A copy with anything changed (`dataclasses.replace`) has a version of its own.
     """
 
     path: str
-    version: str
     label: str
     components: tuple[ComponentRule, ...]
     overall: tuple[OverallRule, ...]
@@ -226,8 +226,46 @@ class Rubric:
     def component(self, code: str) -> ComponentRule:
         return next(c for c in self.components if c.code == code)
 
+    @cached_property
+    def version(self) -> str:
+        """12 hex digits of the SHA-256 of the rubric's content."""
+        content = json.dumps(_content(self), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(content.encode()).hexdigest()[:12]
 
-def _refuse(path: Path, item: Any, th: str, en: str, column: str | None = None, value=None):
+
+def _content(rubric: Rubric) -> dict[str, Any]:
+    """Everything that decides a grade, as plain data (functions by their registry name)."""
+    return {
+        "label": rubric.label,
+        "min_graded": rubric.min_graded,
+        "overall": [[r.grade, dict(r.at_least), dict(r.at_most)] for r in rubric.overall],
+        "components": [
+            {
+                "code": c.code,
+                "min_indicators": c.min_indicators,
+                "cuts": [[k.grade, k.mean_at_least, k.lowest_at_least] for k in c.cuts],
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "names": [i.name_th, i.name_en],
+                        "function": i.function.name,
+                        "applies_to": list(i.applies_to),
+                        "weight": i.weight,
+                        "bands": [[b.points, b.test, b.threshold] for b in i.bands],
+                        "says": [i.says_th, i.says_en],
+                        "options": dict(i.options),
+                    }
+                    for i in c.indicators
+                ],
+            }
+            for c in rubric.components
+        ],
+    }
+
+
+def _refuse(
+    path: Path, item: Any, th: str, en: str, column: str | None = None, value: object = None
+) -> NoReturn:
     raise ParameterError(
         th, en, file=str(path), row=getattr(item, "line", None), column=column, value=value
     )
@@ -502,15 +540,6 @@ def _overall_rules(data: Any, path: Path) -> tuple[tuple[OverallRule, ...], int]
     return tuple(rules), min_graded
 
 
-def _plain(value: Any) -> Any:
-    """YAML content as plain JSON-able data (for the content hash)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 @cache
 def _read_rubric(path: Path, digest: str) -> Rubric:
     data = params.read_yaml(path)
@@ -531,10 +560,8 @@ def _read_rubric(path: Path, digest: str) -> Rubric:
                 "components", missing)  # fmt: skip
     components.sort(key=lambda c: COMPONENT_CODES.index(c.code))
     overall, min_graded = _overall_rules(data, path)
-    content = json.dumps(_plain(data), sort_keys=True, ensure_ascii=False, default=str)
     return Rubric(
         path=str(path),
-        version=hashlib.sha256(content.encode()).hexdigest()[:12],
         label=str(data.get("version", "")),
         components=tuple(components),
         overall=overall,
@@ -570,8 +597,10 @@ class Grades:
       `no_data` (the indicators without data) and the reason, `why_th` and `why_en`.
     * `indicators`: one row per unit and indicator: status (scored / no_data /
       not_applicable), value, count, of, size (households or people behind it), points, band
-      (the test that gave the points), target, weight and the sentence `says_th`/`says_en`;
-      `suppressed` marks figures hidden by the privacy rule (`shareable=True`).
+      (the test that gave the points), target (the count that reaches the top band, for a
+      share or a number per village), target_value (the top band's threshold), weight and the
+      sentence `says_th`/`says_en`; `suppressed` marks figures hidden by the privacy rule
+      (`shareable=True`).
     * `villages`: for sub-districts, the villages' `Grades` their grades drew on.
     """
 
@@ -619,9 +648,7 @@ def _points(rule: IndicatorRule, values: np.ndarray) -> tuple[np.ndarray, np.nda
 def _target(rule: IndicatorRule, of: pd.Series) -> tuple[pd.Series, pd.Series]:
     """What reaches the top band: (the count needed, where the target is a count; the
     threshold value)."""
-    top = rule.bands[0]
-    if top.test is None:
-        return pd.Series(pd.NA, index=of.index, dtype="Int64"), pd.Series(np.nan, index=of.index)
+    top = rule.bands[0]  # never the floor band: a rubric has at least two bands
     threshold = pd.Series(top.threshold, index=of.index, dtype=float)
     if rule.function.target_as != "count":
         return pd.Series(pd.NA, index=of.index, dtype="Int64"), threshold
@@ -745,7 +772,7 @@ def _score_indicators(
                 "points": pd.array(np.where(band >= 0, points, None), dtype="Int64"),
                 "band": pd.array(texts[band], dtype="str"),
                 "target": target.array,
-                "threshold": threshold.to_numpy(),
+                "target_value": threshold.to_numpy(),
                 "weight": np.full(n, rule.weight),
                 "suppressed": np.zeros(n, dtype=bool),
             }
@@ -869,7 +896,7 @@ def _why(
                         f" at least {need} are needed"
                     )
                 else:
-                    shown = thai.format_number(mean, 2)
+                    shown = _mean_text(mean)
                     head = (
                         f"ระดับ {grade_} (คะแนนเฉลี่ย {shown} จาก 3)"
                         if th
@@ -879,6 +906,11 @@ def _why(
             part[f"why_{lang}"] = pd.array(said, dtype="str")
         out.append(part)
     return pd.concat(out, ignore_index=True)
+
+
+@lru_cache(maxsize=4096)
+def _mean_text(mean: float) -> str:
+    return thai.format_number(mean, 2)
 
 
 def _overall(rubric: Rubric, components: pd.DataFrame) -> pd.DataFrame:

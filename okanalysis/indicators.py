@@ -202,7 +202,9 @@ def _result(
     def aligned(series: pd.Series | None, dtype: str) -> pd.Series:
         if series is None:
             return pd.Series(pd.NA, index=units, dtype=dtype)
-        return series.reindex(units).astype(dtype)
+        if not series.index.equals(units):
+            series = series.reindex(units)
+        return series if series.dtype == dtype else series.astype(dtype)
 
     out = pd.DataFrame(index=units)
     out["value"] = aligned(value, "Float64")

@@ -532,6 +532,11 @@ def test_rubric_version_follows_the_content_not_the_comments(tmp_path):
     assert grading.read_rubric(commented).version == base
     changed = edited(tmp_path, "at_least: 0.875", "at_least: 0.8")
     assert grading.read_rubric(changed).version != base
+    # a copy changed in memory (tuning in a notebook) is not the file's rubric either
+    rubric = grading.read_rubric(RUBRIC)
+    first = rubric.components[0]
+    tuned = replace(rubric, components=(replace(first, min_indicators=2), *rubric.components[1:]))
+    assert tuned.version != base and rubric.version == base
 
 
 # --- summaries: computed and agreed, and the change between rounds ------------------------------
