@@ -157,6 +157,15 @@ class Evidence:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def per_unit(self, summary: Callable[[Dataset, str], pd.DataFrame], level: str) -> pd.DataFrame:
+        """`summary(dataset, level)` (a topic module's per-unit table) indexed by unit code,
+        every unit graded at `level` present; read once per pass."""
+
+        def read() -> pd.DataFrame:
+            return summary(self.dataset, level).set_index("unit_code").reindex(self.units(level))
+
+        return self.get((summary.__module__, summary.__qualname__, level), read)
+
     def units(self, level: str) -> pd.Index:
         """The units graded at `level`: every village of the dataset, or their sub-districts."""
         return self.get(("units", level), lambda: _units(self.dataset, level))
@@ -240,21 +249,7 @@ def _share(
     return _result(units, value, count.round(), of.round(), size)
 
 
-def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.set_index("unit_code")
-
-
 # --- leadership with succession ----------------------------------------------------------------
-def _gaps(ev: Evidence, level: str) -> pd.DataFrame:
-    return ev.get(("people.gaps", level), lambda: _indexed(people.gaps(ev.dataset, level)))
-
-
-def _succession(ev: Evidence, level: str) -> pd.DataFrame:
-    return ev.get(
-        ("people.succession", level), lambda: _indexed(people.succession(ev.dataset, level))
-    )
-
-
 @indicator(
     "cores_in_place",
     levels=LEVELS,
@@ -266,7 +261,7 @@ def _succession(ev: Evidence, level: str) -> pd.DataFrame:
 )
 def cores_in_place(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """Cores in place of the 8 each village should have (`people.gaps`)."""
-    gaps = _gaps(ev, level).reindex(ev.units(level))
+    gaps = ev.per_unit(people.gaps, level)
     of = gaps["villages"] * people.CORES_PER_VILLAGE
     count = of - gaps["cores_missing"]
     reported = ev.reported("people", "unit_code", level)
@@ -287,7 +282,7 @@ def facilitators_in_place(
     ev: Evidence, level: str, component: str, options: Mapping
 ) -> pd.DataFrame:
     """Partner sectors with a sub-district facilitator, of the nine (`people.gaps`)."""
-    gaps = _gaps(ev, level).reindex(ev.units(level))
+    gaps = ev.per_unit(people.gaps, level)
     sectors = len(params.sectors())
     tambons = ev.get(
         ("tambons", level),
@@ -313,7 +308,7 @@ def facilitators_in_place(
 )
 def successors_named(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """Incumbents with a named successor, of all incumbents (`people.succession`)."""
-    s = _succession(ev, level).reindex(ev.units(level))
+    s = ev.per_unit(people.succession, level)
     return _share(ev.units(level), s["with_successor"], s["incumbents"], size=s["people"])
 
 
@@ -328,7 +323,7 @@ def successors_named(ev: Evidence, level: str, component: str, options: Mapping)
 )
 def new_generation(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """New-generation leaders, of everyone in the unit's leader database (`people.succession`)."""
-    s = _succession(ev, level).reindex(ev.units(level))
+    s = ev.per_unit(people.succession, level)
     return _share(ev.units(level), s["new_generation"], s["people"], size=s["people"])
 
 
@@ -375,10 +370,6 @@ def freedom_targets_reached(
 
 
 # --- the master plan ----------------------------------------------------------------------------
-def _alignment(ev: Evidence, level: str) -> pd.DataFrame:
-    return ev.get(("plans.alignment", level), lambda: _indexed(plans.alignment(ev.dataset, level)))
-
-
 @indicator(
     "plan_answers_opportunities",
     levels=LEVELS,
@@ -393,7 +384,7 @@ def plan_answers_opportunities(
 ) -> pd.DataFrame:
     """Of the unit's top substitutable ledger opportunities, how many a plan item addresses
     (`plans.alignment`, from `potential.opportunities`); no data without a ledger."""
-    a = _alignment(ev, level).reindex(ev.units(level))
+    a = ev.per_unit(plans.alignment, level)
     top = a["top_opportunities"].astype("str")
     of = top.map(lambda t: len(t.split(", ")) if isinstance(t, str) and t else pd.NA)
     return _share(
@@ -415,7 +406,7 @@ def plan_answers_opportunities(
 )
 def plan_taken_up(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """Master-plan items a local plan or an agency project supports (`plans.alignment`)."""
-    a = _alignment(ev, level).reindex(ev.units(level))
+    a = ev.per_unit(plans.alignment, level)
     supported = a["items"] - a["items_unsupported"]
     reported = ev.reported("plan_items", "unit_code", level)
     return _share(ev.units(level), supported, a["items"], zero_when_empty=reported)
@@ -432,7 +423,7 @@ def plan_taken_up(ev: Evidence, level: str, component: str, options: Mapping) ->
 )
 def plan_self_reliance(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """Items of the self or mutual kind, of all items (`plans.alignment`)."""
-    a = _alignment(ev, level).reindex(ev.units(level))
+    a = ev.per_unit(plans.alignment, level)
     inside = a["items_self"] + a["items_mutual"]
     reported = ev.reported("plan_items", "unit_code", level)
     return _share(ev.units(level), inside, a["items"], zero_when_empty=reported)
@@ -469,12 +460,8 @@ def centre_stage(ev: Evidence, level: str, component: str, options: Mapping) -> 
     return _result(units, value)
 
 
-def _centre_summary(ev: Evidence, level: str) -> pd.DataFrame:
-    return ev.get(("centres.summary", level), lambda: _indexed(centres.summary(ev.dataset, level)))
-
-
 def _per_village(ev: Evidence, level: str, column: str) -> pd.DataFrame:
-    s = _centre_summary(ev, level).reindex(ev.units(level))
+    s = ev.per_unit(centres.summary, level)
     reported = ev.reported("centres", "village_code", level)
     return _share(ev.units(level), s[column].fillna(0).where(reported), ev.villages(level))
 
@@ -506,10 +493,6 @@ def centre_visitors(ev: Evidence, level: str, component: str, options: Mapping) 
 
 
 # --- financial organisations and welfare -------------------------------------------------------
-def _finance(ev: Evidence, level: str) -> pd.DataFrame:
-    return ev.get(("finance.summary", level), lambda: _indexed(finance.summary(ev.dataset, level)))
-
-
 @indicator(
     "finance_coverage",
     levels=LEVELS,
@@ -522,7 +505,7 @@ def _finance(ev: Evidence, level: str) -> pd.DataFrame:
 def finance_coverage(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """Households reached by the widest-reaching groups, of all households (`finance.summary`;
     a lower bound, as a household may belong to several)."""
-    f = _finance(ev, level).reindex(ev.units(level))
+    f = ev.per_unit(finance.summary, level)
     reported = ev.reported("finance_groups", "unit_code", level)
     covered = f["households_covered"].where(reported)
     return _share(ev.units(level), covered, f["households"], size=covered)
@@ -552,7 +535,7 @@ def finance_integration(ev: Evidence, level: str, component: str, options: Mappi
     """As the sufficiency-economy scoring of savings groups: 1 a group, 2 a group with regular
     activities, 3 two or more active groups linked in a network (`finance.summary`: groups,
     groups_active, groups_integrated); 0 no group."""
-    f = _finance(ev, level).reindex(ev.units(level))
+    f = ev.per_unit(finance.summary, level)
     stage = (f["groups"] > 0).astype(int)
     stage = stage.mask(f["groups_active"] > 0, 2)
     linked = (f["groups_active"] >= 2) & (f["groups_integrated"] >= 2)
@@ -574,7 +557,7 @@ def finance_integration(ev: Evidence, level: str, component: str, options: Mappi
 def arrears_ratio(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """Arrears over loans outstanding of the unit's groups (`finance.summary`); no data when
     the groups lend nothing."""
-    f = _finance(ev, level).reindex(ev.units(level))
+    f = ev.per_unit(finance.summary, level)
     return _share(ev.units(level), f["arrears_satang"], f["loans_outstanding_satang"])
 
 
@@ -606,12 +589,6 @@ def households_saving(ev: Evidence, level: str, component: str, options: Mapping
 
 
 # --- health standard and CDD community standard ------------------------------------------------
-def _standards(ev: Evidence, level: str) -> pd.DataFrame:
-    return ev.get(
-        ("standards.summary", level), lambda: _indexed(standards.summary(ev.dataset, level))
-    )
-
-
 @indicator(
     "health_standard",
     levels=LEVELS,
@@ -624,7 +601,7 @@ def _standards(ev: Evidence, level: str) -> pd.DataFrame:
 def health_standard(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """Households meeting the health standard, of those assessed, in each village's latest
     year (`standards.summary`); no data where nobody was assessed."""
-    s = _standards(ev, level).reindex(ev.units(level))
+    s = ev.per_unit(standards.summary, level)
     assessed = s["health_households_assessed"]
     return _share(ev.units(level), s["health_households_passed"], assessed, size=assessed)
 
@@ -639,7 +616,7 @@ def health_standard(ev: Evidence, level: str, component: str, options: Mapping) 
 )
 def cdd_standard(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """CDD community-standard indicators passed, of those assessed (`standards.summary`)."""
-    s = _standards(ev, level).reindex(ev.units(level))
+    s = ev.per_unit(standards.summary, level)
     return _share(ev.units(level), s["cdd_indicators_passed"], s["cdd_indicators_total"])
 
 
@@ -654,7 +631,7 @@ def cdd_standard(ev: Evidence, level: str, component: str, options: Mapping) -> 
 def health_activities(ev: Evidence, level: str, component: str, options: Mapping) -> pd.DataFrame:
     """Community health activities per village (`standards.summary`), where the standard
     was assessed; no data where it was not."""
-    s = _standards(ev, level).reindex(ev.units(level))
+    s = ev.per_unit(standards.summary, level)
     assessed = s["health_villages_assessed"] > 0
     return _share(ev.units(level), s["health_activities"].where(assessed), ev.villages(level))
 
