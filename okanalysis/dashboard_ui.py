@@ -1241,14 +1241,14 @@ def _agreed_frame(store: Path | None, round_: str | None) -> pd.DataFrame:
 
 
 def store_rounds(store: Path | None) -> list[str]:
-    """The assessment rounds recorded in the store, oldest first by date."""
+    """The assessment rounds recorded in the store, oldest first (by date, then as recorded)."""
     if store is None or not Path(store).exists():
         return []
     entries = circles.history(store)
     if entries.empty:
         return []
-    first = entries.groupby("round")["date"].min().sort_values(kind="stable")
-    return [str(r) for r in first.index]
+    first = entries.groupby("round").agg(date=("date", "min"), id=("id", "min"))
+    return [str(r) for r in first.sort_values(["date", "id"]).index]
 
 
 def scorecard(

@@ -1,0 +1,473 @@
+"""The circle dashboards without a browser: what each panel says, the scoring form's checks,
+the district scorecard, the figures updated in place, and the server's settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import sqlite3
+import subprocess
+import sys
+
+import plotly.graph_objects as go
+import pytest
+
+import okanalysis
+from okanalysis import circles, dashboard, dashboard_ui, potential, privacy, thai
+from okanalysis.components import COMPONENT_CODES
+from okanalysis.errors import InputError
+
+ui = dashboard_ui
+
+
+@pytest.fixture(scope="module")
+def data():
+    demo = pytest.importorskip("okanalysis.demo")
+    return ui.prepare(demo.generate(0.02, 2551))
+
+
+@pytest.fixture(scope="module")
+def village(data):
+    """A village with enough households recording to show its figures."""
+    roll = data.rollup
+    return str(roll.loc[~roll[privacy.SUPPRESSED], "unit_code"].iloc[0])
+
+
+def _text(fragment: str) -> str:
+    """The visible text of an HTML fragment (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def _rows(fragment: str) -> dict[tuple[str, str], list[str]]:
+    """Table rows keyed by (kind, category): their cells' visible text."""
+    out = {}
+    for m in re.finditer(r'<tr data-category="([^"]+)" data-kind="([^"]+)">(.*?)</tr>', fragment):
+        cells = re.findall(r"<td>(.*?)</td>", m.group(3))
+        out[(m.group(2), m.group(1))] = [_text(c).strip() for c in cells]
+    return out
+
+
+def _form(**changes) -> ui.FormValues:
+    values = dict(
+        round="start-2551",
+        date=dt.date(2008, 1, 20),
+        facilitator="คุณอำนวย ก.",
+        agreed={c: "B" for c in COMPONENT_CODES},
+        reasons={c: "วงเห็นว่าเหมาะสม" for c in COMPONENT_CODES},
+        evidence={},
+        overall="B",
+        counts={"cores": 8, "villagers": 20, "female": 15, "male": 10},
+        note="",
+    )
+    values.update(changes)
+    return ui.FormValues(**values)
+
+
+# --- what the panels say ----------------------------------------------------------------------
+def test_opportunity_tables_show_exactly_what_the_library_returns(data, village):
+    expected = potential.opportunities(data.dataset, village, shareable=True)
+    shown = _rows(ui.opportunities_html(data, village, "th"))
+    for kind in ("substitutable", "avoidable"):
+        top = expected.loc[expected["kind"] == kind].sort_values("rank").head(8)
+        assert len(top), kind
+        for _, o in top.iterrows():
+            cells = shown[(kind, o["category"])]
+            assert cells[:2] == [str(o["rank"]), o["name_th"]]
+            if o[privacy.SUPPRESSED]:
+                assert "น้อยกว่า" in cells[2]
+                continue
+            assert cells[2:] == [
+                thai.format_baht(o["yearly_satang"]),
+                thai.format_number(o["households_buying"]),
+                thai.format_baht(o["average_per_buyer_satang"]),
+                thai.format_percent(o["share_of_spending"], 1),
+            ]
+
+
+def test_a_category_few_households_buy_shows_no_figures(data, village, monkeypatch):
+    monkeypatch.setattr(privacy, "min_group_size", lambda path=None: 25)
+    small = ui.prepare(data.dataset, grades=False)
+    rows = small.opportunities.loc[small.opportunities["unit_code"] == village]
+    few = rows.loc[rows["households_buying"].isna() & (rows["households_recording"] >= 25)]
+    if few.empty:
+        pytest.skip("no category bought by fewer than 25 households in this village")
+    o = few.iloc[0]
+    cells = _rows(ui.opportunities_html(small, village, "en"))[(o["kind"], o["category"])]
+    assert "fewer than 25" in cells[2]
+    assert not any(re.search(r"\d", c) for c in cells[3:])
+
+
+def test_a_village_with_few_households_recording_shows_no_money(data, village, monkeypatch):
+    monkeypatch.setattr(privacy, "min_group_size", lambda path=None: 10_000)
+    hidden = ui.prepare(data.dataset, grades=False)
+    glance = _text(ui.glance_html(hidden, village, "th"))
+    assert "บาท" not in glance and "น้อยกว่า 10000" in glance.replace(",", "")
+    assert "บาท" not in _text(ui.opportunities_html(hidden, village, "th"))
+    assert "บาท" not in _text(ui.accounts_html(hidden, village, "th"))
+
+
+def test_glance_and_accounts_use_the_rollup_figures(data, village):
+    roll = potential.rollup(data.dataset, "village", shareable=True).set_index("unit_code")
+    r = roll.loc[village]
+    glance = _text(ui.glance_html(data, village, "th"))
+    assert thai.format_baht(r["net_annual_satang"]) in glance
+    accounts = _text(ui.accounts_html(data, village, "en"))
+    for column in ("income_annual_satang", "expense_annual_satang", "net_annual_satang"):
+        assert thai.format_baht(r[column], "en") in accounts
+
+
+def test_components_panel_shows_each_computed_grade_with_its_sentence(data, village):
+    if data.grades is None:
+        pytest.skip("okanalysis.grading is not available")
+    text = ui.components_html(data, village, "th")
+    graded = data.grades.for_unit(village)
+    for c in COMPONENT_CODES:
+        assert html.escape(graded.at[c, "evidence_th"]) in text
+
+
+def test_without_the_grading_module_the_screen_says_so_and_the_circle_still_saves(
+    data, village, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(sys.modules, "okanalysis.grading", None)
+    monkeypatch.delattr(okanalysis, "grading", raising=False)
+    assert ui.computed_grades(data.dataset) == (None, None)
+    plain = ui.prepare(data.dataset)
+    assert plain.grades is None
+    assert "not available" in ui.components_html(plain, village, "en")
+    entry, message = ui.save_form(_form(), data=plain, unit_code=village, store=tmp_path / "c.db")
+    assert entry == 1, message
+    saved = circles.history(tmp_path / "c.db", village)
+    assert saved["leadership_computed"].isna().all()
+
+
+def test_every_text_has_thai_and_english():
+    for key, (th, en) in ui.TEXT.items():
+        assert th and en, key
+        assert re.search("[\u0e00-\u0e7f]", th), key
+
+
+# --- links and choices ------------------------------------------------------------------------
+def test_a_link_opens_a_known_village_and_explains_an_unknown_one(data, village):
+    assert ui.village_from_query(data, f"village={village}&lang=en") == (village, "")
+    assert ui.village_from_query(data, "village=" + thai.thai_digits(village))[0] == village
+    code, message = ui.village_from_query(data, "village=<script>alert(1)</script>")
+    assert code is None and "<script>" not in message and "&lt;script&gt;" in message
+    assert ui.village_from_query(data, "template=classic") == (None, "")
+    assert ui.parse_query("village=1&theme=dark&lang=en&x=1") == {"village": "1", "lang": "en"}
+
+
+def test_pickers_list_every_village_once(data):
+    codes = [
+        v
+        for _, a in ui.district_options(data)
+        for _, tb in ui.tambon_options(data, a)
+        for _, v in ui.village_options(data, tb)
+    ]
+    assert sorted(codes) == sorted(data.villages.index)
+    assert sorted(ui.search_options(data).values()) == sorted(data.villages.index)
+
+
+# --- the scoring form -------------------------------------------------------------------------
+def test_a_good_form_becomes_a_session_with_the_servers_computed_grades(data, village):
+    session, problems = ui.session_from_form(_form(), data=data, unit_code=village)
+    assert problems == [] and session is not None
+    assert session.unit_code == village and session.unit_level == "village"
+    if data.grades is not None:
+        graded = data.grades.for_unit(village)
+        assert [s.computed for s in session.components] == [
+            graded.at[c, "grade"] for c in COMPONENT_CODES
+        ]
+
+
+@pytest.mark.parametrize(
+    ("change", "column"),
+    [
+        ({"agreed": {c: "D" for c in COMPONENT_CODES}}, "leadership_agreed"),
+        ({"overall": "<b>A</b>"}, "overall"),
+        ({"counts": {"cores": -1}}, "cores"),
+        ({"counts": {"cores": "8"}}, "cores"),
+        ({"counts": {"cores": True}}, "cores"),
+        ({"counts": {"cores": 10**9}}, "cores"),
+        ({"round": "x" * 10_000}, "round"),
+        ({"round": ["start"]}, "round"),
+        ({"facilitator": ""}, "facilitator"),
+        ({"date": "2551-01-20"}, "date"),
+        ({"reasons": {"leadership": {"a": 1}}}, "leadership_reason"),
+        ({"note": "n" * 5000}, "note"),
+    ],
+)
+def test_a_crafted_value_is_refused_by_name_and_nothing_is_saved(
+    data, village, tmp_path, change, column
+):
+    store = tmp_path / "c.db"
+    session, problems = ui.session_from_form(_form(**change), data=data, unit_code=village)
+    assert session is None
+    assert column in {p.column for p in problems}
+    entry, message = ui.save_form(_form(**change), data=data, unit_code=village, store=store)
+    assert entry is None and "okd-note-error" in message
+    assert not store.exists()
+
+
+def test_an_unknown_village_is_refused(data):
+    session, problems = ui.session_from_form(_form(), data=data, unit_code="80999999")
+    assert session is None and problems[0].column == "unit_code"
+
+
+def test_a_differing_grade_needs_a_reason(data, village):
+    if data.grades is None:
+        pytest.skip("okanalysis.grading is not available")
+    computed = data.grades.for_unit(village).at["leadership", "grade"]
+    other = next(g for g in "ABC" if g != computed)
+    agreed = {c: data.grades.for_unit(village).at[c, "grade"] for c in COMPONENT_CODES}
+    agreed["leadership"] = other
+    form = _form(agreed=agreed, reasons={})
+    session, problems = ui.session_from_form(form, data=data, unit_code=village)
+    assert session is None
+    assert [p.column for p in problems] == ["leadership_reason"]
+    text = ui.problem_text(problems[0], "en")
+    assert text.startswith("a quality leadership team with succession: reason")
+
+
+def test_saving_twice_in_a_round_records_a_correction(data, village, tmp_path):
+    store = tmp_path / "c.db"
+    first, message = ui.save_form(_form(), data=data, unit_code=village, store=store, lang="en")
+    assert first == 1 and "Saved (entry 1)" in message
+    second, _ = ui.save_form(_form(overall="A"), data=data, unit_code=village, store=store)
+    assert second == 2
+    entries = circles.history(store, village)
+    assert list(entries["id"]) == [1, 2]
+    assert entries.set_index("id").at[1, "superseded_by"] == 2
+    assert circles.current(store, village)["overall"].tolist() == ["A"]
+    with sqlite3.connect(store) as con:
+        assert con.execute("select count(*) from sessions").fetchone()[0] == 2
+
+
+def test_history_escapes_what_people_typed(data, village, tmp_path):
+    store = tmp_path / "c.db"
+    form = _form(facilitator="<img src=x onerror=alert(1)>")
+    assert ui.save_form(form, data=data, unit_code=village, store=store)[0] == 1
+    shown = ui.history_html(circles.history(store, village), "th")
+    assert "<img" not in shown and "&lt;img" in shown
+
+
+# --- the district scorecard -------------------------------------------------------------------
+def _two_rounds(data, store, village):
+    other = next(v for v in data.villages.index if v != village)
+    for round_, grade, day in (("start-2551", "C", "2008-01-20"), ("end-2551", "A", "2008-09-20")):
+        form = _form(
+            round=round_,
+            date=dt.date.fromisoformat(day),
+            overall=grade,
+            agreed={c: grade for c in COMPONENT_CODES},
+        )
+        assert ui.save_form(form, data=data, unit_code=village, store=store)[0], round_
+    assert ui.save_form(_form(round="end-2551"), data=data, unit_code=other, store=store)[0]
+    return other
+
+
+def test_scorecard_rows_cells_and_change_since_the_last_round(data, village, tmp_path):
+    store = tmp_path / "c.db"
+    other = _two_rounds(data, store, village)
+    assert ui.store_rounds(store) == ["start-2551", "end-2551"]
+    amphoe = data.village(village)["amphoe_code"]
+    frame = ui.scorecard(
+        data, amphoe, store=store, round="end-2551", previous="start-2551", lang="th"
+    )
+    villages = set(data.villages.index[data.villages["amphoe_code"] == amphoe])
+    tambons = set(data.tambons.index[data.tambons["amphoe_code"] == amphoe])
+    assert set(frame["unit_code"]) == villages | tambons
+    row = frame.set_index("unit_code").loc[village]
+    assert row["overall_agreed"] == "A" and row["change"] == "up"
+    assert (row[[f"{c}_agreed" for c in COMPONENT_CODES]] == "A").all()
+    if other in frame["unit_code"].values:
+        assert frame.set_index("unit_code").at[other, "change"] == "new"
+    cell = ui.scorecard_cell(row["leadership_computed"], "A", row["leadership_state"])
+    assert 'data-agreed="A"' in cell
+    html_table = ui.scorecard_html(frame)
+    assert html_table.count("<tr data-unit=") == len(frame)
+
+
+def test_no_data_and_not_applicable_are_told_apart():
+    no_data = ui.scorecard_cell(None, None, ui.NO_DATA, "en")
+    not_applicable = ui.scorecard_cell(None, None, ui.NOT_APPLICABLE, "en")
+    assert "no data" in no_data and "not applicable" in not_applicable
+    assert "okd-state-no_data" in no_data and "okd-state-not_applicable" in not_applicable
+    assert 'data-computed="B"' in ui.scorecard_cell("B", None, "graded")
+
+
+def test_scorecard_filters_and_sorts(data, village, tmp_path):
+    store = tmp_path / "c.db"
+    _two_rounds(data, store, village)
+    amphoe = data.village(village)["amphoe_code"]
+    frame = ui.scorecard(data, amphoe, store=store, round="end-2551", previous="start-2551")
+    shown = frame["overall_agreed"].where(
+        frame["overall_agreed"].isin(["A", "B", "C"]), frame["overall_computed"]
+    )
+    only_a = ui.filter_scorecard(frame, grade="A")
+    assert len(only_a) == (shown == "A").sum() and village in set(only_a["unit_code"])
+    tambon = data.village(village)["tambon_code"]
+    inside = ui.filter_scorecard(frame, tambon=tambon)
+    assert set(inside["tambon_code"]) == {tambon}
+    name = data.village(village)["name_th"]
+    assert village in set(ui.filter_scorecard(frame, text=name)["unit_code"])
+    assert ui.filter_scorecard(frame, grade="<script>").equals(frame)
+    ordered = ui.sort_scorecard(frame, "overall")
+    ranks = ordered["overall_agreed"].where(
+        ordered["overall_agreed"].isin(["A", "B", "C"]), ordered["overall_computed"]
+    )
+    order = ranks.map({"A": 0, "B": 1, "C": 2}).fillna(3).tolist()
+    assert order == sorted(order)
+    by_code = ui.sort_scorecard(frame, "no such column")
+    assert by_code["unit_code"].iloc[0] == sorted(tambon for tambon in frame["tambon_code"])[0]
+
+
+# --- figures and widgets ----------------------------------------------------------------------
+def test_figures_are_updated_in_place_and_their_synced_state_kept_whole():
+    widget = ui.figure_widget(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), height=300)
+    trace = widget.data[0]
+    ui.update_figure(widget, go.Figure(go.Bar(x=["a", "c"], y=[5, 6], text=["5", "6"])))
+    assert widget.data[0] is trace
+    assert list(widget.data[0].y) == [5, 6] and list(widget.data[0].x) == ["a", "c"]
+    assert widget._widget_data[0]["y"] == [5, 6]
+    assert widget._widget_layout["height"] == 300
+    ui.update_figure(widget, go.Figure([go.Bar(y=[1]), go.Scatter(y=[2])]))
+    assert [t.type for t in widget.data] == ["bar", "scatter"]
+
+
+def _tree(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _tree(child)
+
+
+def test_circle_screen_opens_switches_and_checks_what_the_page_sends(data, village, tmp_path):
+    import ipywidgets as w
+
+    app = ui.CircleDashboard(data, store=tmp_path / "c.db")
+    assert not app.open_village("80999999") and app.village is None
+    assert "ไม่พบ" in app.status.value
+    assert app.open_village(village)
+    assert f'data-village="{village}"' in app.header.value
+    for name in ui.PANELS:
+        app.show_panel(name)
+        assert app.stage.children == (app.panels[name],)
+    panels = [wd for p in app.panels.values() for wd in _tree(p)]
+    assert not any(isinstance(wd, w.Tab) for wd in _tree(app.root))
+    assert any(isinstance(wd, go.FigureWidget) for wd in panels)
+    other = next(v for v in data.villages.index if v != village)
+    app.nav.value = "glance"
+    trace = app.fig_levels.data[0] if app.fig_levels.data else None
+    app.village_pick.options = ui.village_options(data, data.village(other)["tambon_code"])
+    app.village_pick.value = other
+    assert app.village == other and f'data-village="{other}"' in app.header.value
+    if trace is not None and app.fig_levels.data:
+        assert app.fig_levels.data[0] is trace  # the same trace, new values
+    app.set_lang("en")
+    assert "Household accounts" in [label for label, _ in app.nav.options]
+    assert app.district.description == "District"
+
+
+def test_households_and_people_only_when_the_facilitator_asks(data, village, tmp_path):
+    app = ui.CircleDashboard(data, store=tmp_path / "c.db")
+    app.open_village(village)
+    app.show_panel("accounts")
+    assert app.households_box.children == ()
+    app.show_households.value = True
+    assert len(app.households_box.children) == 1
+    app.show_households.value = False
+    assert app.households_box.children == ()
+    app.show_panel("freedom")
+    assert app.people_box.value == ""
+    app.show_people.value = True
+    assert "<table" in app.people_box.value or "okd-note" in app.people_box.value
+
+
+def test_the_form_saves_from_the_widgets_and_lists_the_history(data, village, tmp_path):
+    app = ui.CircleDashboard(data, store=tmp_path / "c.db", lang="en")
+    app.open_village(village)
+    form = app.form
+    assert form.submit() is None and "Not saved" in form.message.value
+    for c in COMPONENT_CODES:
+        form.agreed[c].value = "A"
+        form.reasons[c].value = "the circle weighed the new savings group"
+    form.overall.value = "A"
+    form.round.value = "start-2551"
+    form.facilitator.value = "Somsri"
+    form.counts["cores"].value = 8
+    assert form.submit() == 1
+    assert "Saved (entry 1)" in form.message.value
+    assert "Somsri" in form.history.value
+    assert "entry 1" in form.correcting.value
+
+
+def test_district_screen_refreshes_filters_and_shows_evidence(data, village, tmp_path):
+    store = tmp_path / "c.db"
+    _two_rounds(data, store, village)
+    app = ui.DistrictScorecard(data, store=store)
+    assert app.open_district(data.village(village)["amphoe_code"])
+    assert not app.open_district("9999")
+    app.round.value = "end-2551"
+    assert f'data-unit="{village}"' in app.table.value
+    app.grade.value = "C"
+    assert f'data-unit="{village}"' not in app.table.value
+    app.grade.value = ""
+    app.unit.value = village
+    assert "okd-components" in app.evidence.value
+
+
+def test_circle_app_shows_a_message_instead_of_a_traceback(tmp_path):
+    box = ui.circle_app(tmp_path / "missing", query=False)
+    assert "okd-note-error" in box.value and "Traceback" not in box.value
+
+
+# --- the server's settings ----------------------------------------------------------------------
+def test_voila_is_configured_for_people(tmp_path):
+    (tmp_path / "data").mkdir()
+    s = dashboard.settings(tmp_path / "data", store=tmp_path / "c.db")
+    cfg = dashboard.voila_config(s)
+    vc = cfg["VoilaConfiguration"]
+    assert vc["strip_sources"] and not vc["show_tracebacks"] and vc["preheat_kernel"]
+    assert vc["allow_template_override"] == vc["allow_theme_override"] == "NO"
+    assert cfg["Voila"]["ip"] == "127.0.0.1" and cfg["Voila"]["token"] is None
+    assert cfg["Voila"]["tornado_settings"]["allow_remote_access"] is False
+    assert cfg["Voila"]["root_dir"] == str(dashboard.DASHBOARDS_DIR)
+    assert cfg["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert not cfg["VoilaExecutor"]["show_tracebacks"]
+    env = dashboard.environment(s)
+    assert env[dashboard.DATA_ENV] == str((tmp_path / "data").resolve())
+    assert env[dashboard.STORE_ENV] == str((tmp_path / "c.db").resolve())
+
+
+def test_lan_needs_a_token(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    monkeypatch.delenv(dashboard.TOKEN_ENV, raising=False)
+    s = dashboard.settings(tmp_path / "data", lan=True)
+    assert len(s.token) >= 16 and s.ip == "0.0.0.0"
+    cfg = dashboard.voila_config(s)
+    assert cfg["Voila"]["token"] == s.token
+    assert all(f"token={s.token}" in url for url in dashboard.addresses(s).values())
+    monkeypatch.setenv(dashboard.TOKEN_ENV, "short")
+    with pytest.raises(InputError):
+        dashboard.settings(tmp_path / "data", lan=True)
+    assert dashboard.settings(tmp_path / "data", lan=False).token == ""
+
+
+def test_missing_data_and_bad_ports_are_refused_before_starting(tmp_path):
+    with pytest.raises(InputError):
+        dashboard.settings(tmp_path / "nowhere")
+    (tmp_path / "data").mkdir()
+    for port in (0, 70_000, True):
+        with pytest.raises(InputError):
+            dashboard.settings(tmp_path / "data", port=port)
+
+
+def test_console_command_documents_the_dashboard():
+    run = subprocess.run(
+        [sys.executable, "-m", "okanalysis", "dashboard", "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert run.returncode == 0, run.stderr
+    assert "--lan" in run.stdout and "--port" in run.stdout
