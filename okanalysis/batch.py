@@ -49,6 +49,8 @@ MANIFEST = ".okanalysis-batch.json"
 #: them reruns just the reports whose data moved. Any other parameter file (category and sector
 #: names, agencies...) is shown as labels, so editing it reruns every report.
 RESULT_PARAMETERS = ("potential.yaml", "thresholds.yaml", "privacy.yaml", "grading.yaml")
+#: Processed folders kept per input (older ones are removed).
+KEEP_PROCESSED = 3
 #: Kernel the batch runs notebooks with: "python3" is the interpreter running the batch.
 KERNEL = "python3"
 
@@ -529,16 +531,21 @@ def _label_parameters() -> dict[str, str]:
     return {k: v for k, v in parameter_digests().items() if k not in RESULT_PARAMETERS}
 
 
-def _remove_older(cache_root: Path, source: str, keep: str) -> None:
-    """Drop earlier processed folders of the same input (only the latest is kept)."""
+def _remove_older(cache_root: Path, source: str, keep: str, *, newest: int = KEEP_PROCESSED) -> None:
+    """Drop all but the `newest` processed folders of the same input (a report still reading
+    a recent one is not pulled from under it)."""
+    same = []
     for folder in cache_root.iterdir():
-        if folder.name == keep or not is_processed(folder):
+        if not is_processed(folder):
             continue
         try:
-            if json.loads((folder / META).read_text(encoding="utf-8")).get("source") == source:
-                shutil.rmtree(folder, ignore_errors=True)
+            meta = json.loads((folder / META).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
+        if meta.get("source") == source and folder.name != keep:
+            same.append((meta.get("created", ""), folder))
+    for _, folder in sorted(same, reverse=True)[newest - 1 :]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------

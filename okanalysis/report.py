@@ -426,17 +426,22 @@ def headline_items(h: Mapping, lang: str = "th") -> list[tuple[str, str]]:
 # showing things in a notebook
 
 
-def _display_html(text: str) -> None:
-    from IPython.display import HTML, display
+def _display(obj: Any) -> None:
+    """Show one output in the notebook (the one place reports display anything)."""
+    from IPython.display import display
 
-    display(HTML(text))
+    display(obj)
+
+
+def _display_html(text: str) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(text))
 
 
 def say(th: str, en: str = "", *, lang: str = "th") -> None:
     """A paragraph of prose in the reader's language (Thai when no English is given)."""
-    from IPython.display import Markdown, display
-
-    display(Markdown(en if lang == "en" and en else th))
+    _display_html(f"<p>{html.escape(en if lang == 'en' and en else th)}</p>")
 
 
 def heading(th: str, en: str = "", *, lang: str = "th", level: int = 2) -> None:
@@ -456,9 +461,7 @@ def notice(th: str, en: str, *, lang: str = "th") -> None:
 
 def show(fig: Any) -> None:
     """Display a plotly figure (one chart of the report)."""
-    from IPython.display import display
-
-    display(fig)
+    _display(fig)
 
 
 def cards(items: Sequence[tuple[str, str]]) -> None:
