@@ -584,7 +584,7 @@ def read_rubric(source: str | os.PathLike[str] | Rubric | None = None) -> Rubric
 
 
 # --- scoring ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Grades:
     """The computed grades of every unit of one level, with their evidence.
 
@@ -733,35 +733,27 @@ def _sentences(
 
 def _score_indicators(
     ev: Evidence, rubric: Rubric, level: str, *, shareable: bool
-) -> dict[str, list[pd.DataFrame]]:
-    """Per component, one frame per indicator (every unit, in unit order): the measure, the
-    points and band, the target and the sentences."""
+) -> dict[str, list[dict[str, Any]]]:
+    """Per component, per indicator, its columns over every unit (in unit order): the
+    measure, the points and band, the target and the sentences."""
     units = ev.units(level)
+    n = len(units)
     min_size = privacy.min_group_size() if shareable else 0
-    scored: dict[str, list[pd.DataFrame]] = {}
+    scored: dict[str, list[dict[str, Any]]] = {}
     for comp in rubric.components:
         scored[comp.code] = []
         for rule in comp.indicators:
             applies = level in rule.applies_to
             if applies:
-                found = rule.function.compute(ev, level, comp.code, rule.options)
-                found = found.reindex(units)
+                found = rule.function.compute(ev, level, comp.code, rule.options).reindex(units)
             else:
                 found = missing(units)
             values = found["value"].to_numpy(dtype=float, na_value=np.nan)
             points, band = _points(rule, values)
             texts = np.array([rule.band_text(i) for i in range(len(rule.bands))] + [None])
             target, threshold = _target(rule, found["of"])
-            n = len(units)
             about = rule.function.about is not None  # else nothing to hide: no households/people
             columns: dict[str, Any] = {
-                "unit_code": units.to_numpy(),
-                "level": np.full(n, level, dtype=object),
-                "component": np.full(n, comp.code, dtype=object),
-                "indicator": np.full(n, rule.code, dtype=object),
-                "indicator_th": np.full(n, rule.name_th, dtype=object),
-                "indicator_en": np.full(n, rule.name_en, dtype=object),
-                "function": np.full(n, rule.function.name, dtype=object),
                 "status": np.where(
                     not applies, "not_applicable", np.where(band >= 0, "scored", "no_data")
                 ).astype(object),
@@ -770,10 +762,9 @@ def _score_indicators(
                 "of": found["of"].array,
                 "size": found["size"].array if about else pd.array([pd.NA] * n, dtype="Int64"),
                 "points": pd.array(np.where(band >= 0, points, None), dtype="Int64"),
-                "band": pd.array(texts[band], dtype="str"),
+                "band": texts[band],
                 "target": target.array,
                 "target_value": threshold.to_numpy(),
-                "weight": np.full(n, rule.weight),
                 "suppressed": np.zeros(n, dtype=bool),
             }
             if shareable:
@@ -784,31 +775,72 @@ def _score_indicators(
                 columns = {c: hidden[c].array for c in hidden.columns}
             for lang in ("th", "en"):
                 said = _sentences(rule, columns, lang, min_size) if applies else [""] * n
-                columns[f"says_{lang}"] = pd.array(said, dtype="str")
-            frame = pd.DataFrame(columns)
-            scored[comp.code].append(frame)
+                columns[f"says_{lang}"] = np.array(said, dtype=object)
+            scored[comp.code].append(columns)
     return scored
 
 
-def _indicator_table(scored: dict[str, list[pd.DataFrame]]) -> pd.DataFrame:
-    """All indicator frames as one table: by unit, then component, then the rubric's order."""
-    frames = [f for code in COMPONENT_CODES for f in scored[code]]
-    n = len(frames[0])
-    order = (np.arange(len(frames))[None, :] * n + np.arange(n)[:, None]).ravel()
-    return pd.concat(frames, ignore_index=True).take(order).reset_index(drop=True)
+#: The columns of `Grades.indicators` and their dtypes.
+INDICATOR_COLUMNS: dict[str, str] = {
+    "unit_code": "str", "level": "str", "component": "str", "indicator": "str",
+    "indicator_th": "str", "indicator_en": "str", "function": "str", "status": "str",
+    "value": "Float64", "count": "Int64", "of": "Int64", "size": "Int64", "points": "Int64",
+    "band": "str", "target": "Int64", "target_value": "float64", "weight": "float64",
+    "says_th": "str", "says_en": "str", "suppressed": "bool",
+}  # fmt: skip
+
+
+def _indicator_table(
+    rubric: Rubric, scored: dict[str, list[dict[str, Any]]], units: pd.Index, level: str
+) -> pd.DataFrame:
+    """All indicators as one table: by unit, then component, then the rubric's order."""
+    rules = [(c, r) for c in rubric.components for r in c.indicators]
+    parts = [p for c in rubric.components for p in scored[c.code]]
+    n, k = len(units), len(rules)
+    constant = {
+        "level": [level] * k,
+        "component": [c.code for c, _ in rules],
+        "indicator": [r.code for _, r in rules],
+        "indicator_th": [r.name_th for _, r in rules],
+        "indicator_en": [r.name_en for _, r in rules],
+        "function": [r.function.name for _, r in rules],
+        "weight": [r.weight for _, r in rules],
+    }
+    out: dict[str, Any] = {}
+    for column, dtype in INDICATOR_COLUMNS.items():
+        if column == "unit_code":
+            values = np.repeat(units.to_numpy(dtype=object), k)
+        elif column in constant:
+            values = np.tile(np.array(constant[column], dtype=object), n)
+        elif dtype in ("Int64", "Float64"):
+            stacked = np.column_stack(
+                [np.asarray(p[column].to_numpy(dtype=float, na_value=np.nan)) for p in parts]
+            )
+            values = stacked.ravel() if n else np.array([], dtype=float)
+        else:
+            stacked = np.column_stack([np.asarray(p[column]) for p in parts])
+            values = stacked.ravel() if n else np.array([], dtype=object)
+        if dtype == "Int64":
+            out[column] = pd.array(values, dtype="Float64").astype("Int64")
+        elif dtype == "str":
+            out[column] = pd.array(values, dtype="str")
+        else:
+            out[column] = pd.array(values, dtype=dtype)
+    return pd.DataFrame(out)
 
 
 def _grade_components(
-    rubric: Rubric, scored: dict[str, list[pd.DataFrame]], units: pd.Index, level: str
+    rubric: Rubric, scored: dict[str, list[dict[str, Any]]], units: pd.Index, level: str
 ) -> pd.DataFrame:
     """Each unit's status, grade and mean points per component, from its indicators."""
     parts = []
     for comp in rubric.components:
         frames = scored[comp.code]
-        status = np.column_stack([f["status"].to_numpy(dtype=object) for f in frames])
+        shape = (len(units), len(frames))
+        status = np.column_stack([f["status"] for f in frames]).reshape(shape)
         points = np.column_stack(
             [f["points"].to_numpy(dtype=float, na_value=np.nan) for f in frames]
-        )
+        ).reshape(shape)
         weights = np.array([r.weight for r in comp.indicators], dtype=float)
         is_scored = status == "scored"
         applicable = (status != "not_applicable").sum(axis=1)
@@ -856,14 +888,14 @@ def _grade_components(
     return pd.concat(parts, ignore_index=True)
 
 
-def _joined(frames: list[pd.DataFrame], lang: str) -> list[str]:
+def _joined(frames: list[dict[str, Any]], lang: str) -> list[str]:
     """Per unit (in unit order), the sentences of a component's indicators, joined."""
     columns = [f[f"says_{lang}"].tolist() for f in frames]
     return ["; ".join(s for s in said if s) for said in zip(*columns, strict=True)]
 
 
 def _why(
-    components: pd.DataFrame, scored: dict[str, list[pd.DataFrame]], rubric: Rubric
+    components: pd.DataFrame, scored: dict[str, list[dict[str, Any]]], rubric: Rubric
 ) -> pd.DataFrame:
     """The sentence per unit and component, Thai and English: the grade, the mean points and
     each indicator's sentence, or why the component could not be graded."""
@@ -1023,7 +1055,7 @@ def _grade(
     scored = _score_indicators(ev, rubric, level, shareable=shareable)
     graded = _grade_components(rubric, scored, ev.units(level), level)
     components = _why(graded, scored, rubric)
-    indicators = _indicator_table(scored)
+    indicators = _indicator_table(rubric, scored, ev.units(level), level)
     units = _places(ev.dataset, level, ev.units(level)).merge(
         _overall(rubric, components), on="unit_code", how="left"
     )

@@ -208,19 +208,16 @@ def _result(
 ) -> pd.DataFrame:
     """The shape every indicator function returns, one row per unit of `units`."""
 
-    def aligned(series: pd.Series | None, dtype: str) -> pd.Series:
+    def aligned(series: pd.Series | None, dtype: str) -> Any:
         if series is None:
-            return pd.Series(pd.NA, index=units, dtype=dtype)
+            return pd.array([pd.NA] * len(units), dtype=dtype)
         if not series.index.equals(units):
             series = series.reindex(units)
-        return series if series.dtype == dtype else series.astype(dtype)
+        return (series if series.dtype == dtype else series.astype(dtype)).array
 
-    out = pd.DataFrame(index=units)
-    out["value"] = aligned(value, "Float64")
-    out["count"] = aligned(count, "Int64")
-    out["of"] = aligned(of, "Int64")
-    out["size"] = aligned(size, "Int64")
-    return out
+    columns = {"value": value, "count": count, "of": of, "size": size}
+    dtypes = {"value": "Float64", "count": "Int64", "of": "Int64", "size": "Int64"}
+    return pd.DataFrame({c: aligned(v, dtypes[c]) for c, v in columns.items()}, index=units)
 
 
 def missing(units: pd.Index) -> pd.DataFrame:
@@ -575,16 +572,16 @@ def households_saving(ev: Evidence, level: str, component: str, options: Mapping
     (`ledger.household_summary`, savings_net_satang > 0), of all recording."""
     units = ev.units(level)
 
-    def per_unit() -> pd.DataFrame:
+    def per_village() -> pd.DataFrame:
         s = ledger.household_summary(ev.dataset)
         if s.empty:
             return pd.DataFrame({"saving": [], "recording": []})
         s = s.loc[s["fiscal_year"] == s["fiscal_year"].max()]
-        unit = code_at(s["village_code"], level)
-        grouped = (s["savings_net_satang"] > 0).astype(int).groupby(unit)
+        grouped = (s["savings_net_satang"] > 0).astype(int).groupby(s["village_code"])
         return pd.DataFrame({"saving": grouped.sum(), "recording": grouped.size()})
 
-    counts = ev.get(("households_saving", level), per_unit)
+    villages = ev.get(("households_saving",), per_village)
+    counts = villages.groupby(code_at(villages.index.to_series(), level)).sum()
     return _share(units, counts["saving"], counts["recording"], size=counts["recording"])
 
 
