@@ -1718,13 +1718,14 @@ class CircleDashboard:
             options=list(self._search_map),
             ensure_option=True,
         )
-        for box, width in (
-            (self.district, "340px"),
-            (self.tambon, "300px"),
-            (self.village_pick, "420px"),
-            (self.search, "560px"),
+        for box, width, name in (
+            (self.district, "340px", "district"),
+            (self.tambon, "300px", "tambon"),
+            (self.village_pick, "420px", "village"),
+            (self.search, "560px", "search"),
         ):
             box.layout = w.Layout(width="auto", min_width=width)
+            box.add_class(f"okd-pick-{name}")
             box.style = {"description_width": "initial"}
         self.header = _html(note(_e(t("pick_village", L))))
         self.nav = w.ToggleButtons(
@@ -2095,6 +2096,26 @@ class ScoringForm:
             ]
         )
         self.root.add_class("okd-form")
+        named = {
+            "okd-round": self.round,
+            "okd-date": self.date,
+            "okd-facilitator": self.facilitator,
+            "okd-agreed-overall": self.overall,
+            "okd-note-text": self.note,
+            "okd-save": self.save,
+            "okd-message": self.message,
+            "okd-history-box": self.history,
+        }
+        for c in COMPONENT_CODES:
+            named |= {
+                f"okd-agreed-{c}": self.agreed[c],
+                f"okd-reason-{c}": self.reasons[c],
+                f"okd-evidence-{c}": self.evidence[c],
+                f"okd-computed-{c}": self.computed[c],
+            }
+        named |= {f"okd-count-{c}": self.counts[c] for c in circles.COUNT_COLUMNS}
+        for name, widget in named.items():  # stable names for tests and custom styles
+            widget.add_class(name)
         self.relabel()
 
     def _show_date(self) -> None:
