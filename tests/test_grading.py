@@ -402,7 +402,9 @@ def evidence_pair(draw) -> tuple[Village, Village]:
     return village(0), village(1)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=8, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(evidence_pair())
 def test_better_evidence_never_lowers_a_grade(villages):
     worse, better = (grading.grade(build(v), "village").units.iloc[0] for v in villages)
