@@ -1212,8 +1212,10 @@ def change(
     both = ends[0].merge(ends[1], on=["unit_code", "component"])
     both = both.dropna(subset=["grade_start", "grade_end"])
     both = both.loc[both["unit_code"].isin(set(grades.units["unit_code"]))]
-    steps = both["grade_end"].map(RANK) - both["grade_start"].map(RANK)
-    both["change"] = steps.astype("int64")
+    steps = both["grade_end"].map(RANK).astype("int64") - both["grade_start"].map(RANK).astype(
+        "int64"
+    )
+    both["change"] = steps
     both["direction"] = np.select([steps > 0, steps < 0], ["up", "down"], "same")
     both["direction_th"] = both["direction"].map({k: v[0] for k, v in DIRECTIONS.items()})
     both.insert(1, "start", start)

@@ -629,3 +629,5 @@ def test_change_between_two_rounds(graded, sessions):
     )
     computed = grading.change(graded.villages, sessions, "start-2551", "end-2551", which="computed")
     assert (computed["change"] == 0).all()  # the data's grades did not move
+    assert grading.change(graded.villages, sessions, "start-2551", "end-2552").empty
+    assert grading.change(graded, sessions, "start-2551", "end-2551", by="zone").empty  # villages'
