@@ -7,7 +7,7 @@ SCALE ?= 1
 DATA ?= data/demo
 SRC := okanalysis tests benchmarks
 
-.PHONY: install demo test lint format docs clean
+.PHONY: install demo lab test lint format docs clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -20,9 +20,14 @@ install: $(VENV)/.installed ## create .venv and install okanalysis with its pinn
 
 demo: install ## build the demo province (scale $(SCALE)) into $(DATA), validate it, run the main job
 	$(BIN)/okanalysis demo --scale $(SCALE) --format parquet --out $(DATA)
+	$(BIN)/okanalysis batch --data $(DATA) --out reports
 	@echo
+	@echo "เปิดดู / open:  reports/index.html                (รายงานรายอำเภอ / district reports)"
 	@echo "ต่อไป / next:  $(BIN)/okanalysis validate $(DATA)   (ตรวจข้อมูล / validate)"
 	@echo "               docs/data.md                      (พจนานุกรมข้อมูล / data dictionary)"
+
+lab: install ## JupyterLab on notebooks/explore.ipynb with the project's kernel
+	$(BIN)/jupyter lab notebooks/explore.ipynb --MappingKernelManager.default_kernel_name=okanalysis
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check $(SRC)
