@@ -124,6 +124,27 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return dashboard.serve(s)
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from okanalysis import batch
+
+    districts = [d for d in args.districts.split(",") if d.strip()] if args.districts else None
+    result = batch.run(
+        args.data,
+        districts=districts,
+        jobs=args.jobs,
+        lang=args.lang,
+        out=args.out,
+        force=args.force,
+        fiscal_year=args.year,
+        assessment_round=args.round,
+        boundaries=args.boundaries,
+        progress=not args.quiet,
+        log=print,
+    )
+    print(batch.describe(result))
+    return EXIT_ERROR if result.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="okanalysis",
@@ -165,6 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lan", action="store_true", help="listen on the network; needs the token")
     p.add_argument("--store", help="the circle store (default data/circles.sqlite)")
     p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("batch", help="รายงานรายอำเภอและสรุปจังหวัด / district reports and summary")
+    p.add_argument("--data", help="data folder or file (default $OKANALYSIS_DATA or data/demo)")
+    p.add_argument("--districts", help="codes or Thai names, comma-separated (default: all)")
+    p.add_argument("--jobs", type=int, help="reports run at once (default: cores, at most 4)")
+    p.add_argument("--lang", choices=["th", "en"], default="th")
+    p.add_argument("--out", default="reports", help="output folder (default reports/)")
+    p.add_argument("--force", action="store_true", help="redo reports whose inputs did not change")
+    p.add_argument("--year", help="fiscal year in BE, e.g. 2551 (default: the latest)")
+    p.add_argument("--round", help="circle assessment round (default: each unit's latest)")
+    p.add_argument("--boundaries", help="boundary GeoJSON for the potential maps")
+    p.set_defaults(func=cmd_batch)
     return parser
 
 
