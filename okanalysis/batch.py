@@ -51,6 +51,8 @@ MANIFEST = ".okanalysis-batch.json"
 RESULT_PARAMETERS = ("potential.yaml", "thresholds.yaml", "privacy.yaml", "grading.yaml")
 #: Processed folders kept per input (older ones are removed).
 KEEP_PROCESSED = 3
+#: Seconds a notebook cell may run before its report is marked failed (a hung kernel).
+CELL_TIMEOUT = 900
 #: Kernel the batch runs notebooks with: "python3" is the interpreter running the batch.
 KERNEL = "python3"
 
@@ -421,6 +423,7 @@ def process(
         return found
 
     ds = okanalysis.load(data, progress=progress)
+    timings = {"load": round(time.perf_counter() - started, 2)}
     year = _fiscal_year(ds, fiscal_year)
     options = Options(year, store)
     present = sorted(set(ds.villages["amphoe_code"].dropna().astype(str)))
@@ -429,21 +432,23 @@ def process(
     errors: dict[str, dict[str, str]] = {}
     digests: dict[str, dict[str, str]] = {p: {} for p in [PROVINCE, *present]}
     for analysis in _analyses():
+        began = time.perf_counter()
         try:
             frame = _storable(analysis.compute(ds, options))
         except Exception as exc:  # recorded and shown by the report's section, never hidden
             errors[analysis.name] = _reason(exc)
-            continue
-        if analysis.province or not analysis.code:
-            digests[PROVINCE][analysis.name] = _write(
-                frame, work / PROVINCE / f"{analysis.name}.parquet"
-            )
-        if not analysis.code:
-            continue
-        codes = frame[analysis.code].astype("str").str.slice(0, 4)
-        for code in present:
-            rows = frame[(codes == code).to_numpy()].reset_index(drop=True)
-            digests[code][analysis.name] = _write(rows, work / code / f"{analysis.name}.parquet")
+            frame = None
+        if frame is not None and (analysis.province or not analysis.code):
+            file = work / PROVINCE / f"{analysis.name}.parquet"
+            digests[PROVINCE][analysis.name] = _write(frame, file)
+        if frame is not None and analysis.code:
+            codes = frame[analysis.code].astype("str").str.slice(0, 4)
+            for code in present:
+                rows = frame[(codes == code).to_numpy()].reset_index(drop=True)
+                digests[code][analysis.name] = _write(
+                    rows, work / code / f"{analysis.name}.parquet"
+                )
+        timings[analysis.name] = round(time.perf_counter() - began, 2)
 
     potential_data = potential_parameters()
     labels = _label_parameters()
@@ -459,6 +464,7 @@ def process(
         "potential_parameters": potential_data,
         "min_group_size": privacy.min_group_size(),
         "package": okanalysis.__version__,
+        "seconds": timings,
     }
     level_labels = report.level_labels(potential_data)
     meta["fingerprints"] = {
@@ -531,7 +537,9 @@ def _label_parameters() -> dict[str, str]:
     return {k: v for k, v in parameter_digests().items() if k not in RESULT_PARAMETERS}
 
 
-def _remove_older(cache_root: Path, source: str, keep: str, *, newest: int = KEEP_PROCESSED) -> None:
+def _remove_older(
+    cache_root: Path, source: str, keep: str, *, newest: int = KEEP_PROCESSED
+) -> None:
     """Drop all but the `newest` processed folders of the same input (a report still reading
     a recent one is not pulled from under it)."""
     same = []
@@ -617,6 +625,8 @@ def execute(task: NotebookTask) -> TaskResult:
             kernel_name=task.kernel_name,
             progress_bar=False,
             cwd=task.cwd,
+            execution_timeout=CELL_TIMEOUT,
+            shutdown_kernel="immediate",  # the output is saved: no need to wait for a goodbye
             **({"kernel_manager_class": manager} if (manager := kernel_manager_class()) else {}),
         )
     except PapermillExecutionError as exc:

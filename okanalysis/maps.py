@@ -266,6 +266,13 @@ def _shown(values: np.ndarray, measure: str, lang: str) -> list[str]:
     return [nodata if np.isnan(v) else f"{v:,.2f}" for v in values]
 
 
+def _tickformat(measure: str) -> str:
+    """Colour-bar ticks: shares as percentages, money (in baht) with separators."""
+    if "share" in measure or measure == "coverage":
+        return ".0%"
+    return ",.0f" if measure.endswith("_satang") else ""
+
+
 def choropleth(
     frame: pd.DataFrame,
     join: BoundaryJoin,
@@ -351,7 +358,7 @@ def choropleth(
             "cmax": high,
             "color": [low],
             "showscale": True,
-            "colorbar": {"title": {"text": measure_name}},
+            "colorbar": {"title": {"text": measure_name}, "tickformat": _tickformat(measure)},
         },
         hoverinfo="skip",
         showlegend=False,

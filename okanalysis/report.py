@@ -797,7 +797,12 @@ def grade_counts(frame: pd.DataFrame) -> pd.DataFrame:
 NAME_LABELS: dict[str, tuple[str, str]] = {"name": ("พื้นที่", "area"), "unit_code": ("รหัส", "code")}
 PROGRAMME_LABELS: dict[str, tuple[str, str]] = {
     # opportunities
+    "substitutable": ("ซื้อสิ่งที่ผลิตเองได้ (ต่อปี)", "goods the community could produce (per year)"),
+    "avoidable": ("รายจ่ายที่ลดได้ (ต่อปี)", "avoidable spending (per year)"),
     "kind_th": ("ประเภท", "kind"),
+    "kind_en": ("ประเภท", "kind"),
+    "category_en": ("รายการ", "item"),
+    "component_en": ("องค์ประกอบ", "component"),
     "rank": ("อันดับ", "rank"),
     "category_th": ("รายการ", "item"),
     "yearly_satang": ("ต่อปี", "per year"),
@@ -899,18 +904,32 @@ def labels(r: Report | None = None) -> dict[str, tuple[str, str]]:
     return out
 
 
-def top_outflows(opportunities: pd.DataFrame, units: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
-    """The `top` substitutable and avoidable outflows of each unit in `units` (roll-up rows
-    giving the names), one row per unit, kind and rank."""
+def top_outflows(
+    opportunities: pd.DataFrame, units: pd.DataFrame, *, top: int = 3, lang: str = "th"
+) -> pd.DataFrame:
+    """Each unit of `units` (roll-up rows giving the names) with its `top` outflows of each
+    kind as one line ("1. ปุ๋ยเคมี 351,262 บาท · 2. ..."): columns unit_code, name_th, name_en,
+    substitutable, avoidable and households_recording. A figure the privacy rule hid reads –."""
     rows = opportunities[
         opportunities["unit_code"].isin(set(units["unit_code"])) & (opportunities["rank"] <= top)
-    ]
-    rows = rows.rename(columns={"name_th": "category_th", "name_en": "category_en"})
-    names = units[["unit_code", "name_th", "name_en"]].drop_duplicates("unit_code")
-    out = names.merge(rows, on="unit_code", how="inner")
-    return out.sort_values(
-        ["unit_code", "kind", "rank"], ascending=[True, False, True]
-    ).reset_index(drop=True)
+    ].sort_values(["unit_code", "kind", "rank"])
+    name = "name_en" if lang == "en" else "name_th"
+    rows = rows.assign(
+        item=[
+            f"{rank}. {item} {thai.format_baht(money, lang)}"
+            for rank, item, money in zip(
+                rows["rank"], rows[name], rows["yearly_satang"], strict=True
+            )
+        ]
+    )
+    lines = rows.groupby(["unit_code", "kind"])["item"].agg(" · ".join).unstack("kind")
+    out = units[["unit_code", "name_th", "name_en"]].drop_duplicates("unit_code")
+    for kind in ("substitutable", "avoidable"):
+        column = lines[kind] if kind in lines else pd.Series(dtype="str")
+        out[kind] = out["unit_code"].map(column).astype("str")
+    recording = opportunities.drop_duplicates("unit_code").set_index("unit_code")
+    out["households_recording"] = out["unit_code"].map(recording["households_recording"])
+    return out.reset_index(drop=True)
 
 
 def with_names(frame: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -1150,6 +1169,7 @@ def index_html(
               "income below the poverty line", "spent yearly on goods the community could make",
               "avoidable spending per year", "report"]
     )  # fmt: skip
+    nums = {2, 3, 4, 5, 6}
     body = []
     failed = []
     for r in rows:
@@ -1180,7 +1200,6 @@ def index_html(
             thai.format_baht(h.get("avoidable_annual_satang"), lang),
             link,
         ]
-        nums = {2, 3, 4, 5, 6}
         body.append(
             "<tr>"
             + "".join(
@@ -1207,7 +1226,9 @@ def index_html(
         if t
         else f"made on {now} with okanalysis · figures of groups below the privacy setting are hidden"
     )
-    head_row = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+    head_row = "".join(
+        f"<th{' class=num' if i in nums else ''}>{html.escape(h)}</th>" for i, h in enumerate(heads)
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
