@@ -349,10 +349,11 @@ def _repeated_copies(
     return copies
 
 
-def _remember(
+def remember(
     dataset: Dataset, slot: str, frames: tuple[pd.DataFrame, ...], key: tuple, compute: Callable
 ) -> Any:
-    """`compute()` once per `slot` of `dataset`'s memo: computed again when one of `frames` is
+    """`compute()` once per `slot` of `dataset`'s memo (the one cache of ledger-derived results,
+    shared by the modules built on the ledger): computed again when one of `frames` is
     no longer the very same object (weak references, so a freed table's id cannot be mistaken
     for a new one), when a table's length changes, or when `key` (parameters, checksums) does."""
     memo = dataset.__dict__.setdefault("_ledger_memo", {})
@@ -382,7 +383,13 @@ def cube(dataset: Dataset, th: Thresholds | None = None) -> Cube:
     lay = layout()
     ledger = dataset.ledger
     key = _cube_key(ledger, lay, th)
-    return _remember(dataset, "cube", (ledger,), key, lambda: _build_cube(ledger, lay, th))
+    return remember(dataset, "cube", (ledger,), key, lambda: _build_cube(ledger, lay, th))
+
+
+def remember_key(dataset: Dataset, th: Thresholds) -> tuple:
+    """The key of results derived from `dataset`'s ledger under thresholds `th` (for
+    `remember`): it changes with the ledger's amounts, the categories or the thresholds."""
+    return (_cube_key(dataset.ledger, layout(), th), th.key())
 
 
 def _cube_key(ledger: pd.DataFrame, lay: Layout, th: Thresholds) -> tuple:
@@ -519,8 +526,8 @@ def household_summary(
     th = read_thresholds(thresholds)
     c = cube(dataset, th)
     frames = (dataset.ledger, dataset.households)
-    key = (_cube_key(dataset.ledger, c.layout, th), th.key())
-    summary = _remember(
+    key = remember_key(dataset, th)
+    summary = remember(
         dataset,
         f"summary_{period}",
         frames,

@@ -640,6 +640,33 @@ def opportunities(
     if unit is not None:
         level = unit_level(unit)
     _check_level(level)
+    key = (ledger.remember_key(dataset, th), level, year)
+    every = ledger.remember(
+        dataset,
+        f"opportunities_{level}_{year}",
+        (dataset.ledger, dataset.households),
+        key,
+        lambda: _opportunities(dataset, c, p, level, year),
+    )
+    out = every.loc[every["unit_code"] == unit] if unit is not None else every
+    out = out.reset_index(drop=True)
+    if shareable:
+        figures = [
+            "yearly_satang",
+            "recorded_satang",
+            "households_buying",
+            "average_per_buyer_satang",
+            "share_of_spending",
+        ]
+        out = privacy.suppress(out, "households_buying", columns=figures)
+        out = privacy.suppress(out, "households_recording", columns=figures)
+    return out
+
+
+def _opportunities(
+    dataset: Dataset, c: ledger.Cube, p: ledger.Periods, level: str, year: int | None
+) -> pd.DataFrame:
+    """Opportunities of every unit of `level` in fiscal `year` (memoised by `opportunities`)."""
     lay = c.layout
     keep = p.fiscal_year == year
     ids = pd.Index(c.household_ids[p.household[keep]])
@@ -648,8 +675,6 @@ def opportunities(
     ]
     unit_codes = village.reindex(ids).astype("str").str.slice(0, CODE_DIGITS[level]).to_numpy()
     known = pd.notna(unit_codes)
-    if unit is not None:
-        known &= unit_codes == unit
     annual, recorded = p.annual[keep][known], p.recorded[keep][known]
     u_codes, u = (
         np.unique(unit_codes[known].astype(str), return_inverse=True)
@@ -704,16 +729,6 @@ def opportunities(
     out.insert(
         4, "rank", out.groupby(["unit_code", "kind"], sort=False).cumcount().add(1).astype(np.int64)
     )
-    if shareable:
-        figures = [
-            "yearly_satang",
-            "recorded_satang",
-            "households_buying",
-            "average_per_buyer_satang",
-            "share_of_spending",
-        ]
-        out = privacy.suppress(out, "households_buying", columns=figures)
-        out = privacy.suppress(out, "households_recording", columns=figures)
     return out
 
 
