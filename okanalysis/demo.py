@@ -1194,9 +1194,16 @@ def _people(world: dict, tables: dict, rng: np.random.Generator) -> None:
     years = np.minimum(years, age - 18)
     gender = np.where(rng.random(n) < p["p_woman"].to_numpy(dtype=float), "female", "male")
     # successors: new-generation people linked to a senior leader of the same unit
+    # (the k-th newcomer of a team follows its k-th senior, so several leaders can have one)
     team = p["unit_code"] + "/" + p["role"]
-    senior = p["person_id"][~new_gen].groupby(team[~new_gen]).first()
-    has_senior = team.map(senior)
+    seniors = pd.DataFrame({"team": team[~new_gen], "senior": p["person_id"][~new_gen]})
+    seniors["k"] = seniors.groupby("team").cumcount()
+    n_seniors = seniors.groupby("team").size()
+    k = pd.Series(0, index=team.index)
+    k[new_gen] = team[new_gen].groupby(team[new_gen]).cumcount()
+    wanted = pd.DataFrame({"team": team, "k": k % team.map(n_seniors).fillna(1).astype(int)})
+    has_senior = wanted.merge(seniors, on=["team", "k"], how="left")["senior"]
+    has_senior.index = team.index
     linked = new_gen & has_senior.notna().to_numpy() & (rng.random(n) < _sigmoid(0.3 + quality))
     successor = has_senior.where(linked, None)
     world["people"] = p.assign(new_generation=new_gen)
