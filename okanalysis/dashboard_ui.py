@@ -27,6 +27,8 @@ import datetime as dt
 import html
 import logging
 import os
+import sys
+import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1501,7 +1503,9 @@ def figure_widget(fig: go.Figure, *, height: int = 460, width: int = FULL_WIDTH)
     global _FIGURE_CLASS
     if _FIGURE_CLASS is None:
         _FIGURE_CLASS = _widget_class()
-    return _FIGURE_CLASS(projector(charts.apply_style(fig), height=height, width=width))
+    widget = _FIGURE_CLASS(projector(charts.apply_style(fig), height=height, width=width))
+    widget._okd_template = True
+    return widget
 
 
 def projector(fig: go.Figure, *, height: int = 460, width: int = FULL_WIDTH) -> go.Figure:
@@ -1542,6 +1546,12 @@ def update_figure(widget: go.FigureWidget, fig: go.Figure, *, height: int | None
     fig = projector(
         fig, height=height or widget.layout.height or 460, width=widget.layout.width or FULL_WIDTH
     )
+    layout = fig.layout.to_plotly_json()
+    # every chart shares the one style template: set it once (validating it costs ~30 ms)
+    if getattr(widget, "_okd_template", False):
+        layout.pop("template", None)
+    else:
+        widget._okd_template = True
     new = fig.data
     same = len(new) == len(widget.data) and all(
         a.type == b.type for a, b in zip(widget.data, new, strict=True)
@@ -1555,16 +1565,18 @@ def update_figure(widget: go.FigureWidget, fig: go.Figure, *, height: int | None
                     if key not in values and key not in ("type", "uid"):
                         values[key] = None
                 old.update(values, overwrite=True)
-            widget.layout.update(fig.layout.to_plotly_json(), overwrite=True)
+            widget.layout.update(layout, overwrite=True)
     else:
         with widget.batch_update():
-            widget.layout.update(fig.layout.to_plotly_json(), overwrite=True)
+            widget.layout.update(layout, overwrite=True)
         widget.data = ()
         widget.add_traces(list(new))
     # Messages sent before a page is connected are lost, and a panel shown later draws from
     # the model's state: keep the synced state whole as well.
     widget._widget_data = copy.deepcopy(widget._data)
-    widget._widget_layout = copy.deepcopy(widget._layout)
+    widget._widget_layout = {
+        k: v if k == "template" else copy.deepcopy(v) for k, v in widget._layout.items()
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2007,6 +2019,8 @@ class ScoringForm:
 
         self.app = app
         L = app.lang
+        # the freedom-table rounds are the usual names for assessment rounds too
+        self._known_rounds = set(people.rounds(app.data.dataset)["round"].astype(str))
         self.round = w.Combobox(
             description=t("round", L), placeholder=t("round_hint", L), options=[]
         )
@@ -2177,10 +2191,7 @@ class ScoringForm:
         """Reload the history and the rounds known (after a save, or on another page's save)."""
         entries = self._entries()
         self.history.value = history_html(entries, self.app.lang)
-        rounds = sorted(
-            set(entries["round"].astype(str))
-            | set(people.rounds(self.app.data.dataset)["round"].astype(str))
-        )
+        rounds = sorted(set(entries["round"].astype(str)) | self._known_rounds)
         self.round.options = rounds
         self._show_correcting(entries)
 
@@ -2238,6 +2249,13 @@ def _wait_for_query() -> str | None:
     return get_query_string()
 
 
+def _ready(name: str, started: float) -> None:
+    """Say in the server's log that a kernel has prepared its dashboard (preheated kernels
+    do this before any page asks for them)."""
+    seconds = time.perf_counter() - started
+    print(f"okanalysis: {name} dashboard ready in {seconds:.1f} s", file=sys.__stderr__, flush=True)
+
+
 def _error_widget(exc: Exception) -> Any:
     logging.getLogger("okanalysis.dashboard").exception("dashboard could not start")
     text = (
@@ -2262,10 +2280,12 @@ def circle_app(
     for the page's request to open `?village=` in `?lang=`. Errors become a Thai/English
     message, never a traceback."""
     try:
+        started = time.perf_counter()
         prepared = data if isinstance(data, DashboardData) else load_data(data)
         app = CircleDashboard(prepared, store=Path(store) if store else None, lang=lang)
         if village is not None:
             app.open_village(village)
+        _ready("circle", started)
         if query:
             app.open_from_query(_wait_for_query())
         return app.root
@@ -2436,14 +2456,18 @@ def district_app(
 ) -> Any:
     """The district scorecard as one widget (`?amphoe=8015&lang=en` in Voila)."""
     try:
+        started = time.perf_counter()
         prepared = data if isinstance(data, DashboardData) else load_data(data)
-        params = parse_query(_wait_for_query()) if query else {}
-        lang = params.get("lang", lang)
-        app = DistrictScorecard(
-            prepared, store=Path(store) if store else None, lang=check_lang(lang)
-        )
+        where = Path(store) if store else None
+        app = DistrictScorecard(prepared, store=where, lang=check_lang(lang))
         if amphoe is not None:
             app.open_district(amphoe)
+        _ready("district", started)
+        params = parse_query(_wait_for_query()) if query else {}
+        if params.get("lang", app.lang) != app.lang:
+            app = DistrictScorecard(prepared, store=where, lang=check_lang(params["lang"]))
+            if amphoe is not None:
+                app.open_district(amphoe)
         if "amphoe" in params:
             app.open_district(thai.arabic_digits(params["amphoe"]))
         return app.root

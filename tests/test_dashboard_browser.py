@@ -91,14 +91,14 @@ class Server:
         return f"{self.base}/{path}" + ("?" + "&".join(parts) if parts else "")
 
     def wait(self) -> None:
-        """Until the server answers and the circle notebook's first kernel is preheated."""
+        """Until the first kernel has prepared the circle dashboard (it says so in the log)."""
         deadline = time.monotonic() + FIRST_KERNEL_S
         log = Path(self.log.name)
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"dashboard server stopped:\n{log.read_text()[-3000:]}")
             text = log.read_text(encoding="utf-8", errors="replace")
-            if "Kernel pool of circle.ipynb is filled" in text:
+            if "okanalysis: circle dashboard ready" in text:
                 return
             time.sleep(0.3)
         raise TimeoutError(f"no kernel after {FIRST_KERNEL_S} s:\n{log.read_text()[-3000:]}")
