@@ -19,7 +19,7 @@ import pandas as pd
 from okanalysis import hierarchy, params, schema, thai
 from okanalysis.dataset import Dataset
 from okanalysis.errors import OkanalysisError, ParameterError
-from okanalysis.people import check_choice, code_at
+from okanalysis.hierarchy import check_choice, code_at
 
 #: How many districts each lead agency leads, as the seed fixes it.
 SEED_COUNTS: dict[str, int] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from okanalysis.dataset import Dataset
-from okanalysis.people import check_level, code_at, unit_frame
+from okanalysis.hierarchy import check_level, code_at, unit_frame
 
 
 def _activities(dataset: Dataset, start: object, end: object) -> pd.DataFrame:

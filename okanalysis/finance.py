@@ -16,7 +16,7 @@ import pandas as pd
 
 from okanalysis import privacy, schema
 from okanalysis.dataset import Dataset
-from okanalysis.people import check_level, code_at, unit_frame
+from okanalysis.hierarchy import check_level, code_at, unit_frame
 
 #: PEARLS A1: arrears (delinquent loans) / loans outstanding, at most.
 ARREARS_NORM = 0.05

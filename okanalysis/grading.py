@@ -41,6 +41,7 @@ from okanalysis import budget, circles, hierarchy, params, privacy, thai
 from okanalysis.components import COMPONENT_CODES, COMPONENTS, GRADES, component_name
 from okanalysis.dataset import Dataset
 from okanalysis.errors import OkanalysisError, ParameterError
+from okanalysis.hierarchy import check_choice, code_at, unit_frame
 from okanalysis.indicators import (
     LEVELS,
     REGISTRY,
@@ -49,7 +50,6 @@ from okanalysis.indicators import (
     missing,
     target_count,
 )
-from okanalysis.people import check_choice, code_at, unit_frame
 
 #: Indicator statuses: code -> (Thai, English).
 INDICATOR_STATUS: dict[str, tuple[str, str]] = {

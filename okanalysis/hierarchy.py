@@ -1,15 +1,24 @@
 """The real administrative hierarchy of the province, from geothai.
 
 Villages are not in geothai; they come from the `villages` table. Everything here is keyed by
-DOPA codes: province 2 digits, district (amphoe) 4, sub-district (tambon) 6.
+DOPA codes: province 2 digits, district (amphoe) 4, sub-district (tambon) 6, village 8. The
+summaries of every module place codes at a level with `code_at` and `unit_frame`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 import geothai
 import pandas as pd
+
+from okanalysis import schema
+from okanalysis.errors import OkanalysisError
+
+if TYPE_CHECKING:
+    from okanalysis.dataset import Dataset
 
 PROVINCE_CODE = "80"
 
@@ -106,3 +115,68 @@ def units(villages: pd.DataFrame | None = None, province_code: str = PROVINCE_CO
             )
         )
     return pd.concat(parts, ignore_index=True)
+
+
+#: The levels a summary can be made at, smallest first.
+LEVEL_ORDER: tuple[str, ...] = ("village", "tambon", "amphoe", "province")
+
+
+def check_choice(value: object, allowed: Sequence[str], name: str = "level") -> None:
+    """Refuse an option outside `allowed` (a level, a breakdown), in Thai and English."""
+    if value not in allowed:
+        raise OkanalysisError(
+            f"'{name}' ต้องเป็นหนึ่งใน {list(allowed)}",
+            f"'{name}' must be one of {list(allowed)}",
+            column=name,
+            value=value,
+        )
+
+
+def check_level(level: str, allowed: Sequence[str] = LEVEL_ORDER) -> None:
+    """Refuse a level outside `allowed`."""
+    check_choice(level, allowed, "level")
+
+
+def code_at(codes: pd.Series, level: str) -> pd.Series:
+    """Each code's unit at `level` (its prefix); missing where the code is above that level."""
+    digits = schema.CODE_DIGITS[level]
+    text = codes.astype("str")
+    deep_enough = (text.str.len() >= digits).fillna(False).astype(bool)
+    return text.str.slice(0, digits).where(deep_enough)
+
+
+def unit_frame(dataset: Dataset, level: str, codes: pd.Series | None = None) -> pd.DataFrame:
+    """The units at `level` the dataset covers, with Thai and English names and parent code.
+
+    A unit is covered when one of the dataset's villages lies in it, or when one of `codes`
+    (codes of any level, from the table being summarised) falls in it.
+    """
+    check_level(level)
+    found = [code_at(dataset.villages["village_code"], level)]
+    if codes is not None:
+        found.append(code_at(codes, level))
+    present = pd.concat(found).dropna().drop_duplicates().sort_values()
+    names = units(dataset.villages)
+    names = names[names["level"] == level].drop_duplicates("unit_code")
+    frame = pd.DataFrame({"unit_code": present.astype("str").to_numpy(), "level": level})
+    frame = frame.merge(
+        names[["unit_code", "name_th", "name_en", "parent_code"]], on="unit_code", how="left"
+    )
+    frame = frame.rename(columns={"name_th": "unit_th", "name_en": "unit_en"})
+    if level != "province":
+        parent = LEVEL_ORDER[LEVEL_ORDER.index(level) + 1]
+        frame["parent_code"] = code_at(frame["unit_code"], parent)
+    return frame.astype({"unit_code": "str", "unit_th": "str", "unit_en": "str"})
+
+
+def unit_level(code: str) -> str:
+    """The level of a unit code by its length: 2 province, 4 amphoe, 6 tambon, 8 village."""
+    for level, digits in schema.CODE_DIGITS.items():
+        if len(str(code)) == digits and str(code).isdigit():
+            return level
+    raise OkanalysisError(
+        "รหัสพื้นที่ต้องเป็นตัวเลข 2, 4, 6 หรือ 8 หลัก",
+        "a unit code has 2, 4, 6 or 8 digits",
+        column="unit",
+        value=code,
+    )

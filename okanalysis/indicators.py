@@ -30,7 +30,7 @@ from okanalysis import centres, finance, ledger, params, people, plans, standard
 from okanalysis.components import GRADES
 from okanalysis.dataset import Dataset
 from okanalysis.errors import OkanalysisError
-from okanalysis.people import code_at
+from okanalysis.hierarchy import code_at
 
 #: The levels the rubric grades.
 LEVELS: tuple[str, ...] = ("village", "tambon")

@@ -7,8 +7,7 @@ columns) and rates every person on them in freedom-table rounds (ตาราง
 again at the project's end (September 2551 BE). The functions here say who is in place, what
 is missing, how people moved between two rounds, and how well succession is prepared.
 
-`unit_frame` and `code_at` place any code at a level of the hierarchy for every summary of
-the programme's topics (plans, centres, finance, standards).
+Units and levels (`code_at`, `unit_frame`, `check_level`) come from `okanalysis.hierarchy`.
 """
 
 from __future__ import annotations
@@ -17,12 +16,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from okanalysis import hierarchy, params, privacy, schema
+from okanalysis import params, privacy, schema
 from okanalysis.dataset import Dataset
 from okanalysis.errors import OkanalysisError
-
-#: The levels a summary can be made at, smallest first.
-LEVELS: tuple[str, ...] = ("village", "tambon", "amphoe", "province")
+from okanalysis.hierarchy import LEVEL_ORDER, check_choice, check_level, code_at, unit_frame
 
 #: Core leaders each village should have (the seed: คณะผู้นำหมู่บ้านละ 8 คน).
 CORES_PER_VILLAGE = 8
@@ -47,54 +44,6 @@ BREAKDOWNS: dict[str, tuple[str, ...]] = {
 
 
 # --- units and levels, shared by the topic summaries -----------------------------------------
-def check_choice(value: object, allowed: Sequence[str], name: str = "level") -> None:
-    """Refuse an option outside `allowed` (a level, a breakdown), in Thai and English."""
-    if value not in allowed:
-        raise OkanalysisError(
-            f"'{name}' ต้องเป็นหนึ่งใน {list(allowed)}",
-            f"'{name}' must be one of {list(allowed)}",
-            column=name,
-            value=value,
-        )
-
-
-def check_level(level: str, allowed: Sequence[str] = LEVELS) -> None:
-    """Refuse a level outside `allowed`."""
-    check_choice(level, allowed, "level")
-
-
-def code_at(codes: pd.Series, level: str) -> pd.Series:
-    """Each code's unit at `level` (its prefix); missing where the code is above that level."""
-    digits = schema.CODE_DIGITS[level]
-    text = codes.astype("str")
-    deep_enough = (text.str.len() >= digits).fillna(False).astype(bool)
-    return text.str.slice(0, digits).where(deep_enough)
-
-
-def unit_frame(dataset: Dataset, level: str, codes: pd.Series | None = None) -> pd.DataFrame:
-    """The units at `level` the dataset covers, with Thai and English names and parent code.
-
-    A unit is covered when one of the dataset's villages lies in it, or when one of `codes`
-    (codes of any level, from the table being summarised) falls in it.
-    """
-    check_level(level)
-    found = [code_at(dataset.villages["village_code"], level)]
-    if codes is not None:
-        found.append(code_at(codes, level))
-    present = pd.concat(found).dropna().drop_duplicates().sort_values()
-    names = hierarchy.units(dataset.villages)
-    names = names[names["level"] == level].drop_duplicates("unit_code")
-    frame = pd.DataFrame({"unit_code": present.astype("str").to_numpy(), "level": level})
-    frame = frame.merge(
-        names[["unit_code", "name_th", "name_en", "parent_code"]], on="unit_code", how="left"
-    )
-    frame = frame.rename(columns={"name_th": "unit_th", "name_en": "unit_en"})
-    if level != "province":
-        parent = LEVELS[LEVELS.index(level) + 1]
-        frame["parent_code"] = code_at(frame["unit_code"], parent)
-    return frame.astype({"unit_code": "str", "unit_th": "str", "unit_en": "str"})
-
-
 def _count_by(keys: pd.Series, index: pd.Index) -> pd.Series:
     """How many times each of `index` occurs in `keys`, as Int64 (0 when absent)."""
     return keys.value_counts().reindex(index, fill_value=0).astype("Int64")
@@ -177,7 +126,7 @@ def gaps(dataset: Dataset, level: str = "village", *, shareable: bool = False) -
     people = _successor_flags(dataset.people)
     units = unit_frame(dataset, level, people["unit_code"])
     index = pd.Index(units["unit_code"])
-    depth = LEVELS.index(level)
+    depth = LEVEL_ORDER.index(level)
 
     # cores per village (new-generation successors are cores too), every village included
     cores = people[people["role"] == "core"]
@@ -206,12 +155,12 @@ def gaps(dataset: Dataset, level: str = "village", *, shareable: bool = False) -
         ("khun_ua", "khun_ua", "tambon"),
         ("province_team", "province_team", "province"),
     ):
-        if depth >= LEVELS.index(lowest):
+        if depth >= LEVEL_ORDER.index(lowest):
             out[column] = _count_by(people_unit[people["role"] == role], index).to_numpy()
         else:
             out[column] = _na_column(len(out)).to_numpy()
 
-    if depth >= LEVELS.index("tambon"):
+    if depth >= LEVEL_ORDER.index("tambon"):
         sector_gaps = _sector_gaps(dataset)
         gap_unit = code_at(sector_gaps["unit_code"], level)
         out["sectors_missing"] = _count_by(gap_unit, index).to_numpy()

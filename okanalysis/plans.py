@@ -15,7 +15,7 @@ import pandas as pd
 
 from okanalysis import privacy, schema
 from okanalysis.dataset import Dataset
-from okanalysis.people import check_level, code_at, unit_frame
+from okanalysis.hierarchy import check_level, code_at, unit_frame
 
 #: How an item is supported: code -> (Thai, English).
 SUPPORT: dict[str, tuple[str, str]] = {

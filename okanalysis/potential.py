@@ -23,11 +23,11 @@ import pandas as pd
 
 from okanalysis import hierarchy, ledger, params, privacy
 from okanalysis.dataset import Dataset
-from okanalysis.errors import OkanalysisError, ParameterError
+from okanalysis.errors import ParameterError
+from okanalysis.hierarchy import LEVEL_ORDER, check_level, unit_level
 from okanalysis.schema import CODE_DIGITS, LEVELS
 from okanalysis.thai import format_number
 
-LEVEL_ORDER = ("village", "tambon", "amphoe", "province")
 OPPORTUNITY_KINDS = {
     "substitutable": ("รายจ่ายที่ผลิตเองได้ในชุมชน", "goods the community could produce"),
     "avoidable": ("รายจ่ายที่ลดได้", "avoidable spending"),
@@ -438,26 +438,6 @@ def assess_households(
 # roll-ups
 
 
-def unit_level(code: str) -> str:
-    """The level of a unit code by its length: 2 province, 4 amphoe, 6 tambon, 8 village."""
-    for level, digits in CODE_DIGITS.items():
-        if len(str(code)) == digits and str(code).isdigit():
-            return level
-    raise OkanalysisError(
-        "รหัสพื้นที่ต้องเป็นตัวเลข 2, 4, 6 หรือ 8 หลัก",
-        "a unit code has 2, 4, 6 or 8 digits",
-        column="unit",
-        value=code,
-    )
-
-
-def _check_level(level: str) -> None:
-    if level not in LEVEL_ORDER:
-        raise OkanalysisError(
-            f"level ต้องเป็นหนึ่งใน {LEVEL_ORDER}", f"level must be one of {LEVEL_ORDER}", value=level
-        )
-
-
 def _latest_year(s: pd.DataFrame, year: int | None) -> int | None:
     if year is not None:
         return int(year)
@@ -539,7 +519,7 @@ def rollup(
             ],
             ignore_index=True,
         )
-    _check_level(level)
+    check_level(level)
     pp = read_parameters(parameters)
     s, _ = _year_summary(dataset, thresholds, None)
     year = _latest_year(s, year)
@@ -639,7 +619,7 @@ def opportunities(
     year = int(p.fiscal_year.max()) if year is None and len(p.fiscal_year) else year
     if unit is not None:
         level = unit_level(unit)
-    _check_level(level)
+    check_level(level)
     key = (ledger.remember_key(dataset, th), level, year)
     every = ledger.remember(
         dataset,

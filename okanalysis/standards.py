@@ -12,7 +12,7 @@ import pandas as pd
 
 from okanalysis import privacy, schema, thai
 from okanalysis.dataset import Dataset
-from okanalysis.people import check_level, code_at, unit_frame
+from okanalysis.hierarchy import check_level, code_at, unit_frame
 
 #: Health-standard figures about households (suppressed when few households were assessed).
 HEALTH_COLUMNS = (
