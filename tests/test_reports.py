@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 DISTRICT = "8015"  # ขนอม: coastal, two villages at scale 0.02
 ROUND = "ต้นปี 2551"
+BOUNDARIES = ROOT.parent / "shared" / "boundaries" / "nst_tambon.geojson"
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,8 @@ def province(tmp_path_factory):
     io.write_dataset(ds, data, "parquet", note="test")
     store = root / "circles.sqlite"
     circles.open_store(store, create=True).close()
-    village = sorted(ds.villages.loc[ds.villages["amphoe_code"] == DISTRICT, "village_code"])[0]
+    villages = ds.villages[ds.villages["amphoe_code"] == DISTRICT].sort_values("village_code")
+    village, village_th = villages.iloc[0][["village_code", "name_th"]]
     session = circles.CircleSession(
         unit_code=village,
         unit_level="village",
@@ -59,7 +61,7 @@ def province(tmp_path_factory):
             "data": data,
             "store": store,
             "processed": processed,
-            "village": village,
+            "village": village_th,
         }
 
 
@@ -67,12 +69,15 @@ def province(tmp_path_factory):
 def executed(province):
     """The district notebook run through papermill (as the batch runs it) and its HTML."""
     out = province["root"] / "out"
+    parameters = {"amphoe_code": DISTRICT, "data_dir": str(province["processed"].path)}
+    if BOUNDARIES.is_file():  # the user-supplied sub-district shapes (never shipped)
+        parameters["boundary_file"] = str(BOUNDARIES)
     task = batch.NotebookTask(
         DISTRICT,
         NOTEBOOKS / "amphoe_report.ipynb",
         out / "amphoe.ipynb",
         out / "amphoe.html",
-        {"amphoe_code": DISTRICT, "data_dir": str(province["processed"].path)},
+        parameters,
         title=report.title_text(DISTRICT),
     )
     result = batch.execute(task)
@@ -264,6 +269,8 @@ def test_the_report_shows_the_library_figures_and_the_agreed_grades(province, ex
     # the circle's agreed grade and its reason are shown with the computed grades
     assert province["village"] in page and "วงเห็นว่าหลักฐานยังไม่ครบ" in page
     assert "ระดับที่คำนวณจากข้อมูล" in page
+    if BOUNDARIES.is_file():  # a map on the real shapes, every name matched
+        assert "ทุกชื่อพื้นที่ในไฟล์ขอบเขตจับคู่กับข้อมูลได้" in page and "CC BY-IGO" in page
 
 
 def test_the_html_has_no_code_and_nothing_from_the_internet(executed):
