@@ -53,6 +53,8 @@ RESULT_PARAMETERS = ("potential.yaml", "thresholds.yaml", "privacy.yaml", "gradi
 KEEP_PROCESSED = 3
 #: Seconds a notebook cell may run before its report is marked failed (a hung kernel).
 CELL_TIMEOUT = 900
+#: Seconds a kernel may take to start (a busy district laptop is slow, not broken).
+START_TIMEOUT = 180
 #: Kernel the batch runs notebooks with: "python3" is the interpreter running the batch.
 KERNEL = "python3"
 
@@ -100,9 +102,15 @@ def parameter_digests() -> dict[str, str]:
     return {p.name: file_digest(p) for p in sorted(folder.glob("*.yaml"))}
 
 
-def _circle_state(path: Path) -> list:
-    files = [path, path.with_name(path.name + "-wal")]
-    return [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.exists()]
+def _circle_state(path: Path) -> str | None:
+    """A hash of the circle store's records (not of its files: SQLite touches those when it is
+    only read), so unchanged records mean unchanged reports."""
+    if not path.exists():
+        return None
+    from okanalysis import circles
+
+    entries = circles.history(path)
+    return _digest(entries.to_json(orient="split", date_format="iso", default_handler=str))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -626,6 +634,7 @@ def execute(task: NotebookTask) -> TaskResult:
             progress_bar=False,
             cwd=task.cwd,
             execution_timeout=CELL_TIMEOUT,
+            start_timeout=START_TIMEOUT,
             shutdown_kernel="immediate",  # the output is saved: no need to wait for a goodbye
             **({"kernel_manager_class": manager} if (manager := kernel_manager_class()) else {}),
         )
@@ -809,12 +818,15 @@ def run(
         "boundary_file": None if boundary is None else str(boundary),
     }
     names = hierarchy.districts().set_index("amphoe_code")
+    keys = {
+        name: _report_key(name, processed, sources, options)
+        for name in dict.fromkeys([*names.index, *codes, PROVINCE])
+    }
     tasks, result = [], BatchResult(out_dir, out_dir / "index.html", processed)
     for name in [*codes, PROVINCE]:
         kind = "province" if name == PROVINCE else "amphoe"
         notebook = sources[kind]
-        fingerprint = processed.meta["fingerprints"].get(name, "no-data")
-        key = _digest(kind, name, fingerprint, file_digest(notebook), package_signature(), options)
+        key = keys[name]
         ipynb, html = report_files(out_dir, name)
         previous = entries.get(name, {})
         if (
@@ -862,7 +874,7 @@ def run(
     result.written.sort()
     _write_manifest(out_dir, manifest)
     rows = []
-    agencies = _lead_agencies(processed)
+    agencies = _lead_agencies(processed, lang)
     for code in names.index:
         entry = entries.get(code, {})
         ipynb, html = report_files(out_dir, code)
@@ -871,9 +883,10 @@ def run(
                 "amphoe_code": code,
                 "amphoe_th": names.at[code, "amphoe_th"],
                 "amphoe_en": names.at[code, "amphoe_en"],
-                "agency_th": agencies.get(code, ""),
+                "agency": agencies.get(code, ""),
                 "has_data": code in processed.districts,
                 "status": entry.get("status") if ipynb.exists() else None,
+                "stale": entry.get("key") != keys[code],
                 "error": entry.get("error", ""),
                 "html": html.name if html.exists() else None,
                 "ipynb": ipynb.name if ipynb.exists() else None,
@@ -895,12 +908,23 @@ def run(
     return result
 
 
-def _lead_agencies(processed: Processed) -> dict[str, str]:
+def _report_key(name: str, processed: Processed, sources: dict[str, Path], options: dict) -> str:
+    """What a report depends on: its own processed data (its district's partition), the
+    notebook, the package and the report options."""
+    kind = "province" if name == PROVINCE else "amphoe"
+    fingerprint = processed.meta["fingerprints"].get(name, "no-data")
+    return _digest(
+        kind, name, fingerprint, file_digest(sources[kind]), package_signature(), options
+    )
+
+
+def _lead_agencies(processed: Processed, lang: str) -> dict[str, str]:
     file = processed.path / PROVINCE / "budget.parquet"
+    column = "agency_en" if lang == "en" else "agency_th"
     if not file.is_file():
         return {}
-    frame = pd.read_parquet(file, columns=["amphoe_code", "agency_th"])
-    return dict(zip(frame["amphoe_code"], frame["agency_th"].fillna(""), strict=True))
+    frame = pd.read_parquet(file, columns=["amphoe_code", column])
+    return dict(zip(frame["amphoe_code"], frame[column].fillna(""), strict=True))
 
 
 def describe(result: BatchResult) -> str:

@@ -1177,6 +1177,12 @@ def index_html(
         name = r["amphoe_th"] if t else r["amphoe_en"]
         if r.get("html") and r.get("status") == "ok":
             link = f'<a href="{html.escape(r["html"])}">{"เปิดรายงาน" if t else "open"}</a>'
+            if r.get("stale"):
+                link += (
+                    "<br><small>"
+                    + ("ข้อมูลใหม่กว่ารายงาน" if t else "data newer than the report")
+                    + "</small>"
+                )
         elif r.get("status") == "failed":
             failed.append(name)
             note = html.escape(
@@ -1192,7 +1198,7 @@ def index_html(
             link = "ยังไม่ได้สร้าง" if t else "not generated"
         cells = [
             f"{html.escape(str(name))} ({r['amphoe_code']})",
-            html.escape(str(r.get("agency_th") or "")),
+            html.escape(str(r.get("agency") or "")),
             thai.format_number(h.get("villages")),
             f"{thai.format_number(h.get('households_recording'))} ({thai.format_percent(h.get('coverage'), 1)})",
             thai.format_percent(h.get("below_line_share"), 1),
