@@ -7,7 +7,7 @@ SCALE ?= 1
 DATA ?= data/demo
 SRC := okanalysis tests benchmarks
 
-.PHONY: install demo lab test lint format docs clean
+.PHONY: install demo lab test lint format docs clean dashboard screenshots
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,12 @@ demo: install ## build the demo province (scale $(SCALE)) into $(DATA), validate
 
 lab: install ## JupyterLab on notebooks/explore.ipynb with the project's kernel
 	$(BIN)/jupyter lab notebooks/explore.ipynb --MappingKernelManager.default_kernel_name=okanalysis
+
+dashboard: install ## the circle dashboards (Voila) on $(DATA); LAN=1 opens them to the district network with a token
+	$(BIN)/okanalysis dashboard --data $(DATA) $(if $(LAN),--lan,)
+
+screenshots: install ## PNGs of both dashboards at 1366x768 into docs/screenshots (needs chromium)
+	$(BIN)/python -m okanalysis.dashboard --screenshots docs/screenshots --data $(DATA)
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check $(SRC)

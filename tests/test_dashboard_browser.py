@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,24 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from okanalysis import privacy, thai
+from okanalysis import dashboard, privacy, thai
 from okanalysis.components import COMPONENT_CODES
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FIRST_KERNEL_S = 60
 PAGE_MS = 60_000
-VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORT = dashboard.VIEWPORT
 
 
 def _unavailable(reason: str) -> None:
@@ -48,73 +36,16 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`okanalysis dashboard` in its own process group, home and Jupyter folders."""
-
-    def __init__(self, root: Path, data: Path, *, lan: bool = False, token: str = "") -> None:
-        self.port = free_port()
-        self.store = root / "circles.sqlite"
-        self.token = token
-        home = root / "home"
-        env = {
-            **os.environ,
-            "HOME": str(home),
-            "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
-            "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
-            "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime"),
-            "IPYTHONDIR": str(home / "ipython"),
-            "TMPDIR": str(root / "tmp"),
-            "OKANALYSIS_TOKEN": token,
-            "PYTHONUNBUFFERED": "1",
-        }
-        (root / "tmp").mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "okanalysis", "dashboard", "--data", str(data)]
-        command += ["--port", str(self.port), "--store", str(self.store)]
-        command += ["--lan"] if lan else []
-        self.log = open(root / "server.log", "w", encoding="utf-8")
-        self.process = subprocess.Popen(
-            command, env=env, cwd=root, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def url(self, path: str = "", query: str = "") -> str:
-        parts = [query] if query else []
-        if self.token:
-            parts.append(f"token={self.token}")
-        return f"{self.base}/{path}" + ("?" + "&".join(parts) if parts else "")
-
-    def wait(self) -> None:
-        """Until the first kernel has prepared the circle dashboard (it says so in the log)."""
-        deadline = time.monotonic() + FIRST_KERNEL_S
-        log = Path(self.log.name)
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"dashboard server stopped:\n{log.read_text()[-3000:]}")
-            text = log.read_text(encoding="utf-8", errors="replace")
-            if "okanalysis: circle dashboard ready" in text:
-                return
-            time.sleep(0.3)
-        raise TimeoutError(f"no kernel after {FIRST_KERNEL_S} s:\n{log.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
-        with contextlib.suppress(ProcessLookupError):  # kernels left in the group
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.log.close()
+def start(root: Path, data: Path, *, lan: bool = False, token: str = "") -> dashboard.Background:
+    """`okanalysis dashboard` on a free port, with its own home, Jupyter folders and store."""
+    s = dashboard.ServerSettings(
+        data=data,
+        store=root / "circles.sqlite",
+        port=dashboard.free_port(),
+        lan=lan,
+        token=token,
+    )
+    return dashboard.Background(s, root)
 
 
 @pytest.fixture(scope="module")
@@ -142,23 +73,23 @@ def dataset(demo_dir):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium fonts-thai-tlwg)")
+    if not dashboard.CHROMIUM.exists():
+        _unavailable(f"{dashboard.CHROMIUM} is missing (apt-get install chromium fonts-thai-tlwg)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("playwright is not installed")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        b = dashboard.launch_chromium(p)
         yield b
         b.close()
 
 
 @pytest.fixture(scope="module")
 def server(browser, demo_dir, tmp_path_factory):
-    s = Server(tmp_path_factory.mktemp("server"), demo_dir)
+    s = start(tmp_path_factory.mktemp("server"), demo_dir)
     try:
-        s.wait()
+        s.wait_ready("circle", 1, timeout=FIRST_KERNEL_S)
         yield s
     finally:
         s.stop()
@@ -171,6 +102,10 @@ def page(browser):
     p.errors = []
     p.on("pageerror", lambda e: p.errors.append(str(e)))
     yield p
+    from playwright.sync_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):  # a test may have closed it already
+        p.close(run_before_unload=True)  # as a person closes the tab: Voila stops the kernel
     context.close()
 
 
@@ -300,6 +235,17 @@ def test_a_link_opens_that_village(page, server, dataset):
     assert page.locator(".okd-pick-village select").input_value() != ""
 
 
+def test_closing_the_page_stops_its_kernel(page, server, dataset):
+    open_circle(page, server, villages_with_figures(dataset)[0])
+    before = server.log().count("Kernel shutdown")
+    page.close(run_before_unload=True)
+    for _ in range(100):
+        if server.log().count("Kernel shutdown") > before:
+            break
+        time.sleep(0.1)
+    assert server.log().count("Kernel shutdown") == before + 1
+
+
 def test_a_grade_with_reasons_is_saved_survives_a_reload_and_is_in_sqlite(page, server, dataset):
     village = villages_with_figures(dataset)[1]
     open_circle(page, server, village)
@@ -308,7 +254,7 @@ def test_a_grade_with_reasons_is_saved_survives_a_reload_and_is_in_sqlite(page, 
     page.locator("button.okd-save").click()
     page.wait_for_selector(".okd-message .okd-note-ok", timeout=PAGE_MS)
     assert "บันทึกแล้ว" in page.locator(".okd-message").inner_text()
-    rows = saved_sessions(server.store, village)
+    rows = saved_sessions(server.settings.store, village)
     assert [(r[1], r[2], r[3]) for r in rows] == [("start-2551", "คุณอำนวย ทดสอบ", "B")]
     page.reload(wait_until="commit")
     page.wait_for_selector(f'.okd-village[data-village="{village}"]', timeout=PAGE_MS)
@@ -330,7 +276,7 @@ def test_a_differing_grade_without_a_reason_is_refused(page, server, dataset):
     page.wait_for_selector(".okd-message .okd-note-error", timeout=PAGE_MS)
     message = page.locator(".okd-message").inner_text()
     assert "ยังไม่ได้บันทึก" in message and "เหตุผล" in message
-    assert saved_sessions(server.store, village) == []
+    assert saved_sessions(server.settings.store, village) == []
 
 
 def test_two_pages_saving_at_once_both_land(browser, server, dataset):
@@ -351,7 +297,7 @@ def test_two_pages_saving_at_once_both_land(browser, server, dataset):
         for c in contexts:
             c.close()
     for village in villages:
-        assert [r[1:] for r in saved_sessions(server.store, village)] == [
+        assert [r[1:] for r in saved_sessions(server.settings.store, village)] == [
             ("end-2551", f"คุณอำนวย {village}", "A")
         ]
 
@@ -373,9 +319,9 @@ def test_the_server_refuses_template_switching_and_files_outside_the_dashboards(
 
 def test_on_the_lan_nothing_is_reachable_without_the_token(browser, demo_dir, tmp_path):
     token = "t0ken-for-the-district-network"
-    lan = Server(tmp_path, demo_dir, lan=True, token=token)
+    lan = start(tmp_path, demo_dir, lan=True, token=token)
     try:
-        lan.wait()
+        lan.wait_ready("circle", 1, timeout=FIRST_KERNEL_S)
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args, **kwargs):

@@ -1,0 +1,236 @@
+"""Benchmark: the circle dashboard in a real browser on the demo province (scale 1).
+
+Voila runs with the dashboard's own settings (`okanalysis.dashboard`, preheated kernels) over a
+folder holding the circle notebook and a floor notebook: the same settings and preheating,
+the same libraries imported, and one FigureWidget with one trace. For each try a fresh browser
+context opens a village by its link (`?village=`) and times navigation → the first chart
+drawn; then it picks a sibling village in the village list and times the pick → the visible
+panel showing that village's name and figures. The floor is timed the same way, alternating.
+Medians over the tries are printed, with
+
+    ratio = first chart (dashboard) / first chart (floor)     target at most 1.5
+    switch = pick another village → its name and numbers     target under 300 ms
+
+    /tmp/venv/bin/python benchmarks/dashboard.py [--data DIR] [--scale 1] [--tries 20]
+
+Without --data the demo province is built at --scale in a temporary folder first. Needs the
+Debian `chromium` package and Playwright for Python; every process it starts is in its own
+process group, stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from okanalysis import dashboard, potential, privacy, thai  # noqa: E402
+
+TARGET_RATIO, TARGET_SWITCH_MS = 1.5, 300
+CHART_DRAWN = ".js-plotly-plot .trace path"
+READY_WAIT_S = 600
+
+FLOOR_CELLS = [
+    "import sys\n"
+    "import ipywidgets\n"
+    "import pandas\n"
+    "import plotly.graph_objects as go\n"
+    "import okanalysis\n"
+    "import okanalysis.dashboard_ui\n"
+    "from voila.utils import get_query_string\n"
+    "print('okanalysis: floor dashboard ready', file=sys.__stderr__, flush=True)\n"
+    "get_query_string()",
+    "go.FigureWidget(go.Bar(x=['ก', 'ข', 'ค'], y=[3, 1, 2]))",
+]
+#: The same figure through `dashboard_ui.figure_widget` (plotly's widget code from one URL).
+SHARED_FIGURE = (
+    "okanalysis.dashboard_ui.figure_widget(go.Figure(go.Bar(x=['ก', 'ข', 'ค'], y=[3, 1, 2])))"
+)
+
+
+def floor_notebook(figure: str = FLOOR_CELLS[1], name: str = "floor") -> dict:
+    """The floor: same imports and preheating, one FigureWidget with one trace."""
+    cells = [FLOOR_CELLS[0].replace("floor dashboard", f"{name} dashboard"), figure]
+    return {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"{name}{i}",
+                "metadata": {},
+                "outputs": [],
+                "source": src,
+            }
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def village_pairs(dataset, n: int) -> list[tuple[str, str, list[str]]]:
+    """(village to open, sibling to pick, texts the sibling's panel must show) per try."""
+    from okanalysis import dashboard_ui as ui
+
+    roll = potential.rollup(dataset, "village", shareable=True).set_index("unit_code")
+    villages = dataset.villages.sort_values("village_code")
+    pairs = []
+    for _, group in villages.groupby("tambon_code"):
+        codes = [c for c in group["village_code"] if not roll.at[c, privacy.SUPPRESSED]]
+        if len(codes) < 2:
+            continue
+        first, second = codes[0], codes[1]
+        row = group.set_index("village_code").loc[second]
+        texts = [
+            ui.village_label(row, "th"),
+            thai.format_number(int(row["households"])),
+            thai.format_baht(roll.at[second, "net_annual_satang"]),
+        ]
+        pairs.append((first, second, texts))
+    step = max(1, len(pairs) // n)
+    return (pairs[::step] * n)[:n]
+
+
+def close(page) -> None:
+    """Close the page as a person would, so Voila shuts its kernel down."""
+    page.close(run_before_unload=True)
+    time.sleep(0.5)
+
+
+def time_circle(
+    browser, server: dashboard.Background, village: str, sibling: str, texts: list[str]
+):
+    context = browser.new_context(viewport=dashboard.VIEWPORT)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(server.url("voila/render/circle.ipynb", f"village={village}"), wait_until="commit")
+    page.wait_for_selector(CHART_DRAWN, state="attached", timeout=120_000)
+    first = time.perf_counter() - start
+    page.wait_for_selector(f'.okd-village[data-village="{village}"]', timeout=60_000)
+    time.sleep(1.0)  # let the page settle before the pick
+    check = (
+        "([code, texts]) => {"
+        " const v = document.querySelector('.okd-village[data-village=\"' + code + '\"]');"
+        " if (!v) return false;"
+        " const glance = document.querySelector('.okd-panel-text');"
+        " if (!glance) return false;"
+        " const text = v.innerText + ' ' + glance.innerText;"
+        " return texts.every(t => text.includes(t)); }"
+    )
+    select = page.locator(".okd-pick-village select")
+    start = time.perf_counter()
+    select.select_option(label=texts[0])
+    page.wait_for_function(check, arg=[sibling, texts], polling="raf", timeout=60_000)
+    switch = time.perf_counter() - start
+    close(page)
+    context.close()
+    return first, switch
+
+
+def time_floor(browser, server: dashboard.Background, name: str = "floor") -> float:
+    context = browser.new_context(viewport=dashboard.VIEWPORT)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(server.url(f"voila/render/{name}.ipynb"), wait_until="commit")
+    page.wait_for_selector(CHART_DRAWN, state="attached", timeout=120_000)
+    first = time.perf_counter() - start
+    close(page)
+    context.close()
+    return first
+
+
+def build_demo(scale: float, work: Path) -> Path:
+    out = work / "demo"
+    subprocess.run(
+        [sys.executable, "-m", "okanalysis", "--quiet", "demo", "--scale", str(scale),
+         "--format", "parquet", "--out", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, help="a data folder (default: build the demo)")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--tries", type=int, default=20)
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    import okanalysis
+
+    work = Path(tempfile.mkdtemp(prefix="okanalysis-dashboard-bench-"))
+    server = None
+    try:
+        data = args.data or build_demo(args.scale, work)
+        dataset = okanalysis.load(data, progress=False)
+        pairs = village_pairs(dataset, args.tries)
+        del dataset
+        notebooks = work / "notebooks"
+        notebooks.mkdir()
+        shutil.copy(dashboard.DASHBOARDS_DIR / "circle.ipynb", notebooks / "circle.ipynb")
+        (notebooks / "floor.ipynb").write_text(json.dumps(floor_notebook()), encoding="utf-8")
+        shared = floor_notebook(SHARED_FIGURE, "floor_shared")
+        (notebooks / "floor_shared.ipynb").write_text(json.dumps(shared), encoding="utf-8")
+        s = dashboard.settings(
+            data, store=work / "circles.sqlite", port=dashboard.free_port(), notebooks=notebooks
+        )
+        server = dashboard.Background(s, work)
+        firsts, floors, shared_floors, switches = [], [], [], []
+        with sync_playwright() as p:
+            browser = dashboard.launch_chromium(p)
+            for i, (village, sibling, texts) in enumerate(pairs):
+                server.wait_ready("circle", i + 1, timeout=READY_WAIT_S)
+                time.sleep(0.5)  # the kernel is now waiting for its request
+                first, switch = time_circle(browser, server, village, sibling, texts)
+                server.wait_ready("floor", i + 1, timeout=READY_WAIT_S)
+                time.sleep(0.5)
+                floors.append(time_floor(browser, server))
+                server.wait_ready("floor_shared", i + 1, timeout=READY_WAIT_S)
+                time.sleep(0.5)
+                shared_floors.append(time_floor(browser, server, "floor_shared"))
+                firsts.append(first)
+                switches.append(switch)
+                print(
+                    f"try {i + 1:2d}: first chart {first * 1000:6.0f} ms,"
+                    f" floor {floors[-1] * 1000:6.0f} ms (shared code {shared_floors[-1] * 1000:6.0f}"
+                    f" ms), switch {switch * 1000:5.0f} ms",
+                    flush=True,
+                )
+            browser.close()
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    first, floor, shared, switch = (
+        statistics.median(x) * 1000 for x in (firsts, floors, shared_floors, switches)
+    )
+    ratio = first / floor
+    print(f"\nmedians over {len(firsts)} tries (scale {args.scale if not args.data else 'given'}):")
+    print(f"first chart {first:.0f} ms, floor {floor:.0f} ms")
+    print(
+        f"(a floor loading plotly's widget code from one URL, as the dashboard does:"
+        f" {shared:.0f} ms; ratio to it {first / shared:.2f})"
+    )
+    print(f"ratio {ratio:.2f} (target at most {TARGET_RATIO})")
+    print(f"switch {switch:.0f} ms (target under {TARGET_SWITCH_MS} ms)")
+    return 0 if ratio <= TARGET_RATIO and switch < TARGET_SWITCH_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
