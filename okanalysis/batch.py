@@ -674,8 +674,10 @@ def run_notebooks(
         nonlocal failed
         results.append(result)
         failed += not result.ok
+        bar.set_postfix_str(
+            f"สำเร็จ/ok {len(results) - failed} · ล้มเหลว/failed {failed}", refresh=False
+        )
         bar.update(1)
-        bar.set_postfix_str(f"สำเร็จ/ok {len(results) - failed} · ล้มเหลว/failed {failed}")
         if on_done is not None:
             on_done(result)
 
