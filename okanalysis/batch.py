@@ -166,15 +166,17 @@ def shareable_rollup(frame: pd.DataFrame, size: str = "households_recording") ->
 def _rollup(ds: Dataset, o: Options) -> pd.DataFrame:
     from okanalysis import potential
 
-    return shareable_rollup(potential.rollup(ds, "all", year=o.year))
+    return potential.rollup(ds, "all", year=o.year, shareable=True)
 
 
 def _opportunities(ds: Dataset, o: Options) -> pd.DataFrame:
     from okanalysis import potential
 
-    parts = [potential.opportunities(ds, level=lv, year=o.year) for lv in potential.LEVEL_ORDER]
-    frame = pd.concat(parts, ignore_index=True)
-    return shareable_rollup(shareable_rollup(frame), "households_buying")
+    parts = [
+        potential.opportunities(ds, level=lv, year=o.year, shareable=True)
+        for lv in potential.LEVEL_ORDER
+    ]
+    return pd.concat(parts, ignore_index=True)
 
 
 def spending_groups(ds: Dataset, year: int | None) -> pd.DataFrame:

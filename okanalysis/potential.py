@@ -570,7 +570,9 @@ def rollup(
         out[col] = sums[col].astype(np.int64)
     out = out.reset_index()
     if shareable:
-        figures = [c for c in out.columns if c not in ("households", "fiscal_year")]
+        figures = [
+            c for c in out.columns if c not in ("households", "households_listed", "fiscal_year")
+        ]
         numeric = [c for c in figures if pd.api.types.is_numeric_dtype(out[c].dtype)]
         out = privacy.suppress(out, "households_recording", columns=numeric)
     return out

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:  # pandera loads only when a table is validated (faster kernel start)
+    import pandera.pandas as pa
 
 # --- the value kinds a column can have -------------------------------------------------------
 CODE, ID, TEXT, INT, MONEY, DATE, BOOL, CHOICE = (
@@ -644,6 +647,8 @@ def _choices_signature() -> tuple:
 
 @cache
 def _pandera_schema(table: str, _signature: tuple) -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
     t = TABLES[table]
     columns = {}
     for f in t.fields:

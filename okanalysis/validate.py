@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from okanalysis import datadict, hierarchy, io, parse, schema
 from okanalysis.dataset import PROBLEM_COLUMNS, Dataset, empty_problems
@@ -206,6 +205,8 @@ def _parse_table(raw: io.RawTable, col: _Collector) -> pd.DataFrame:
 def _schema_checks(table: str, frame: pd.DataFrame, col: _Collector) -> None:
     """Required cells, then the pandera checks of each column, run on its distinct values and
     mapped back to the rows that hold them (fast on millions of ledger rows)."""
+    import pandera.pandas as pa
+
     full = schema.pandera_schema(table)
     for f in schema.TABLES[table].fields:
         if any(i["_i"] is None and i["column"] == f.file_column for i in col.items):

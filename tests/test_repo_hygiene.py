@@ -21,7 +21,7 @@ def test_committed_notebooks_have_no_outputs(path):
     assert not dirty, f"{path.name}: cells {dirty} carry outputs; run `nbstripout {path}`"
 
 
-@pytest.mark.parametrize("sub", ["demo", "validate", "templates", "circles"])
+@pytest.mark.parametrize("sub", ["demo", "validate", "templates", "circles", "batch", "dashboard"])
 def test_console_command_documents_each_subcommand(sub):
     run = subprocess.run(
         [sys.executable, "-m", "okanalysis", sub, "--help"],
