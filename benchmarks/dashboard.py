@@ -5,7 +5,10 @@ folder holding the circle notebook and a floor notebook: the same settings and p
 the same libraries imported, and one FigureWidget with one trace. For each try a fresh browser
 context opens a village by its link (`?village=`) and times navigation → the first chart
 drawn; then it picks a sibling village in the village list and times the pick → the visible
-panel showing that village's name and figures. The floor is timed the same way, alternating.
+panel showing that village's name and figures. The floor is timed the same way, alternating,
+and so is a second floor whose one figure loads plotly's widget code from one URL as the
+dashboard's figures do. Nothing is timed while a kernel is being prepared (each waits until
+every pool is full again), so the figures compare pages, not the machine's load.
 Medians over the tries are printed, with
 
     ratio = first chart (dashboard) / first chart (floor)     target at most 1.5
@@ -110,8 +113,21 @@ def close(page) -> None:
     time.sleep(0.5)
 
 
+def idle(server: dashboard.Background, count: int) -> None:
+    """Until every pool holds `count` prepared kernels: no kernel is being prepared while a
+    page is timed (preparing the province takes both cores for tens of seconds)."""
+    for name in ("circle", "floor", "floor_shared"):
+        server.wait_ready(name, count, timeout=READY_WAIT_S)
+    time.sleep(0.5)
+
+
 def time_circle(
-    browser, server: dashboard.Background, village: str, sibling: str, texts: list[str]
+    browser,
+    server: dashboard.Background,
+    village: str,
+    sibling: str,
+    texts: list[str],
+    ready: int,
 ):
     context = browser.new_context(viewport=dashboard.VIEWPORT)
     page = context.new_page()
@@ -120,7 +136,8 @@ def time_circle(
     page.wait_for_selector(CHART_DRAWN, state="attached", timeout=120_000)
     first = time.perf_counter() - start
     page.wait_for_selector(f'.okd-village[data-village="{village}"]', timeout=60_000)
-    time.sleep(1.0)  # let the page settle before the pick
+    server.wait_ready("circle", ready, timeout=READY_WAIT_S)  # the pool refilled
+    time.sleep(1.0)
     check = (
         "([code, texts]) => {"
         " const v = document.querySelector('.okd-village[data-village=\"' + code + '\"]');"
@@ -194,13 +211,10 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as p:
             browser = dashboard.launch_chromium(p)
             for i, (village, sibling, texts) in enumerate(pairs):
-                server.wait_ready("circle", i + 1, timeout=READY_WAIT_S)
-                time.sleep(0.5)  # the kernel is now waiting for its request
-                first, switch = time_circle(browser, server, village, sibling, texts)
-                server.wait_ready("floor", i + 1, timeout=READY_WAIT_S)
-                time.sleep(0.5)
+                idle(server, i + 1)
+                first, switch = time_circle(browser, server, village, sibling, texts, i + 2)
                 floors.append(time_floor(browser, server))
-                server.wait_ready("floor_shared", i + 1, timeout=READY_WAIT_S)
+                server.wait_ready("floor", i + 2, timeout=READY_WAIT_S)
                 time.sleep(0.5)
                 shared_floors.append(time_floor(browser, server, "floor_shared"))
                 firsts.append(first)
