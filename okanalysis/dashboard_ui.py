@@ -50,6 +50,7 @@ from okanalysis import (
     plans,
     potential,
     privacy,
+    schema,
     standards,
     thai,
 )
@@ -148,6 +149,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_applicable": ("ไม่เกี่ยวข้อง", "not applicable"),
     "not_graded": ("ยังไม่ได้ให้ระดับ", "not graded yet"),
     "criterion": ("เกณฑ์", "criterion"),
+    "person": ("รหัสบุคคล", "person id"),
+    "role": ("บทบาท", "role"),
+    "before": ("ก่อน", "before"),
+    "after": ("หลัง", "after"),
+    "own_target": ("เป้าที่ตั้งเอง", "own target"),
     "people": ("คน", "people"),
     "start_mean": ("ก่อน (เฉลี่ย)", "before (mean)"),
     "end_mean": ("หลัง (เฉลี่ย)", "after (mean)"),
@@ -870,10 +876,11 @@ def people_html(data: DashboardData, code: str, lang: str = "th") -> str:
     rows = rows.loc[rows["unit_code"] == code]
     if rows.empty:
         return note(_e(t("no_freedom", lang)))
+    roles = {k: v[1 if lang == "en" else 0] for k, v in schema.ROLES.items()}
     body = [
         [
             _e(r["person_id"]),
-            _e(r["role_th"]),
+            _e(roles.get(r["role"], r["role_th"])),
             _e(r["criterion_th"]),
             _int(r["score_start"]),
             _int(r["target_start"]),
@@ -882,12 +889,12 @@ def people_html(data: DashboardData, code: str, lang: str = "th") -> str:
         for _, r in rows.iterrows()
     ]
     headers = [
-        "id",
-        "บทบาท / role",
+        t("person", lang),
+        t("role", lang),
         t("criterion", lang),
-        t("start_mean", lang),
-        "เป้า / target",
-        t("end_mean", lang),
+        t("before", lang),
+        t("own_target", lang),
+        t("after", lang),
     ]
     return table(headers, body, cls="okd-small-table")
 
@@ -916,7 +923,7 @@ def plan_html(data: DashboardData, code: str, lang: str = "th") -> str:
         return "".join(parts)
     body = []
     for _, i in items.iterrows():
-        kind = plans.schema.PLAN_KINDS.get(i["kind"], (i["kind"], i["kind"]))
+        kind = schema.PLAN_KINDS.get(i["kind"], (i["kind"], i["kind"]))
         support = plans.SUPPORT.get(i["support"], (i["support"], i["support"]))
         body.append(
             [
@@ -970,7 +977,7 @@ def topics_html(data: DashboardData, code: str, lang: str = "th") -> str:
             parts.append(_suppressed_note(data, lang))
     if code in data.standards.index:
         s = data.standards.loc[code]
-        result = {k: v[1 if lang == "en" else 0] for k, v in plans.schema.STANDARD_RESULTS.items()}
+        result = {k: v[1 if lang == "en" else 0] for k, v in schema.STANDARD_RESULTS.items()}
         parts += [
             heading(t("standards", lang)),
             cards(
