@@ -1619,7 +1619,8 @@ CSS = f"""
 .okd-table {{ border-collapse: collapse; margin: 8px 0; font-size: 24px; }}
 .okd-table th, .okd-table td {{ border-bottom: 1px solid #555; padding: 4px 10px; text-align: left; vertical-align: top; }}
 .okd-table th {{ background: #eee; }}
-.okd-small-table, .okd-history {{ font-size: 22px; }}
+.okd-small-table, .okd-history {{ font-size: 24px; }}
+.okd-opportunities td:nth-child(n+3), .okd-opportunities th:nth-child(n+3) {{ text-align: right; }}
 .okd-grade {{ display: inline-block; min-width: 1.6em; text-align: center; font-weight: 700;
   border-radius: 4px; padding: 0 6px; font-size: 28px; border: 2px solid #000; }}
 .okd-grade.okd-small {{ font-size: 22px; min-width: 1.3em; }}
