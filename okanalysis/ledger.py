@@ -69,22 +69,6 @@ class Thresholds:
         return used, round(self.poverty_line_baht[used] * 100)
 
 
-def _number(item: Any, key: str, path: Path, *, integer: bool = False, minimum: float = 0) -> Any:
-    value = params.require(item, key, path)
-    ok = isinstance(value, int) if integer else isinstance(value, int | float)
-    if isinstance(value, bool) or not ok or value < minimum:
-        kind = "จำนวนเต็ม" if integer else "ตัวเลข"
-        raise ParameterError(
-            f"'{key}' ต้องเป็น{kind}ไม่น้อยกว่า {minimum}",
-            f"'{key}' must be a {'whole ' if integer else ''}number of at least {minimum}",
-            file=str(path),
-            row=getattr(item, "line", None),
-            column=key,
-            value=value,
-        )
-    return value
-
-
 def read_thresholds(
     source: str | os.PathLike[str] | Mapping | Thresholds | None = None,
 ) -> Thresholds:
@@ -124,7 +108,7 @@ def _parse_thresholds(data: Any, path: Path) -> Thresholds:
                 column="poverty_line_baht",
                 value=year,
             )
-        poverty[year] = _number(lines, year, path, minimum=1)
+        poverty[year] = params.number(lines, year, path, minimum=1)
     if not poverty:
         raise ParameterError(
             "ต้องมีเส้นความยากจนอย่างน้อยหนึ่งปี",
@@ -137,13 +121,15 @@ def _parse_thresholds(data: Any, path: Path) -> Thresholds:
     outliers = params.require(data, "outliers", path, kind=dict)
     return Thresholds(
         poverty_line_baht=poverty,
-        min_months=_number(complete, "min_months", path, integer=True, minimum=1),
-        min_entries_per_month=_number(complete, "min_entries_per_month", path, integer=True),
+        min_months=params.number(complete, "min_months", path, integer=True, minimum=1),
+        min_entries_per_month=params.number(complete, "min_entries_per_month", path, integer=True),
         require_income=bool(params.require(complete, "require_income", path, kind=bool)),
-        repeated_min_entries=_number(repeated, "min_entries", path, integer=True, minimum=1),
+        repeated_min_entries=params.number(repeated, "min_entries", path, integer=True, minimum=1),
         repeated_policy=params.require(repeated, "policy", path, allowed=set(REPEATED_POLICIES)),
-        outlier_iqr_factor=float(_number(outliers, "iqr_factor", path)),
-        outlier_min_households=_number(outliers, "min_households", path, integer=True, minimum=4),
+        outlier_iqr_factor=float(params.number(outliers, "iqr_factor", path)),
+        outlier_min_households=params.number(
+            outliers, "min_households", path, integer=True, minimum=4
+        ),
     )
 
 

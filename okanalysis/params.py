@@ -94,6 +94,23 @@ def require(
     return value
 
 
+def number(item: Any, key: str, path: Path, *, integer: bool = False, minimum: float = 0) -> Any:
+    """The number under `key` of a YAML mapping, or a ParameterError naming file, line and key."""
+    value = require(item, key, path)
+    ok = isinstance(value, int) if integer else isinstance(value, int | float)
+    if isinstance(value, bool) or not ok or value < minimum:
+        kind = "จำนวนเต็ม" if integer else "ตัวเลข"
+        raise ParameterError(
+            f"'{key}' ต้องเป็น{kind}ไม่น้อยกว่า {minimum}",
+            f"'{key}' must be a {'whole ' if integer else ''}number of at least {minimum}",
+            file=str(path),
+            row=getattr(item, "line", None),
+            column=key,
+            value=value,
+        )
+    return value
+
+
 KINDS = {"income", "expense", "transfer"}
 FLAGS = ("avoidable", "substitutable", "farm_input")
 _GROUP_KEYS = {"code", "name_th", "name_en", "kind", "consumption", "nso_share"}

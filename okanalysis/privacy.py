@@ -21,7 +21,6 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from okanalysis import params
-from okanalysis.errors import ParameterError
 
 #: The column that marks a suppressed row.
 SUPPRESSED = "suppressed"
@@ -31,17 +30,7 @@ def min_group_size(path: str | os.PathLike[str] | None = None) -> int:
     """The smallest group (households or persons) a shareable result may show."""
     file = Path(path) if path else params.parameters_dir() / "privacy.yaml"
     data = params.read_yaml(file)
-    value = params.require(data, "min_group_size", file, kind=int)
-    if isinstance(value, bool) or value < 1:
-        raise ParameterError(
-            "ต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป",
-            "must be a whole number of at least 1",
-            file=str(file),
-            row=getattr(data, "line", None),
-            column="min_group_size",
-            value=value,
-        )
-    return value
+    return params.number(data, "min_group_size", file, integer=True, minimum=1)
 
 
 def _blank(column: pd.Series, mask: pd.Series) -> pd.Series:
