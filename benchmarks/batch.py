@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", help="keep the reports in this folder")
     args = parser.parse_args(argv)
 
-    from okanalysis import batch, demo, io
+    from okanalysis import batch
+    from okanalysis.demo import synthetic as demo
+    from okanalysis.loading import io
 
     work = Path(tempfile.mkdtemp(prefix="okanalysis-batch-bench-"))
     os.environ["OKANALYSIS_CIRCLES"] = str(work / "circles.sqlite")  # no circle records

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from okanalysis import circles
+from okanalysis.circles import store as circles
 from okanalysis.components import COMPONENT_CODES
 
 TARGET_P95_MS = 20.0

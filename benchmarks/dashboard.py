@@ -36,7 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from okanalysis import dashboard, potential, privacy, thai  # noqa: E402
+from okanalysis import potential, privacy  # noqa: E402
+from okanalysis.core import thai  # noqa: E402
+from okanalysis.dashboard import server as dashboard  # noqa: E402
 
 TARGET_RATIO, TARGET_SWITCH_MS = 1.5, 300
 CHART_DRAWN = ".js-plotly-plot .trace path"
@@ -48,7 +50,7 @@ FLOOR_CELLS = [
     "import pandas\n"
     "import plotly.graph_objects as go\n"
     "import okanalysis\n"
-    "import okanalysis.dashboard_ui\n"
+    "import okanalysis.dashboard.ui\n"
     "from voila.utils import get_query_string\n"
     "print('okanalysis: floor dashboard ready', file=sys.__stderr__, flush=True)\n"
     "get_query_string()",
@@ -56,7 +58,7 @@ FLOOR_CELLS = [
 ]
 #: The same figure through `dashboard_ui.figure_widget` (plotly's widget code from one URL).
 SHARED_FIGURE = (
-    "okanalysis.dashboard_ui.figure_widget(go.Figure(go.Bar(x=['ก', 'ข', 'ค'], y=[3, 1, 2])))"
+    "okanalysis.dashboard.ui.figure_widget(go.Figure(go.Bar(x=['ก', 'ข', 'ค'], y=[3, 1, 2])))"
 )
 
 
@@ -86,7 +88,7 @@ def floor_notebook(figure: str = FLOOR_CELLS[1], name: str = "floor") -> dict:
 
 def village_pairs(dataset, n: int) -> list[tuple[str, str, list[str]]]:
     """(village to open, sibling to pick, texts the sibling's panel must show) per try."""
-    from okanalysis import dashboard_ui as ui
+    from okanalysis.dashboard import ui
 
     roll = potential.rollup(dataset, "village", shareable=True).set_index("unit_code")
     villages = dataset.villages.sort_values("village_code")

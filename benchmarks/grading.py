@@ -42,7 +42,7 @@ TARGET_COLD_MARGIN_S = 2.0
 def dataset(data: Path, scale: float):
     """The demo province: `data` when it holds one, else generated in memory."""
     import okanalysis
-    from okanalysis import demo
+    from okanalysis.demo import synthetic as demo
 
     if (data / "villages.csv").exists() or (data / "villages.parquet").exists():
         return okanalysis.load(data), f"loaded from {data}"
@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", type=int, default=4)
     args = ap.parse_args(argv)
 
-    from okanalysis import grading
     from okanalysis.components import COMPONENT_CODES
+    from okanalysis.grading import grades as grading
 
     t0 = time.perf_counter()
     ds, origin = dataset(args.data, args.scale)

@@ -44,7 +44,8 @@ ROWS_AT_SCALE_1 = 20_000_000  # okanalysis.demo.generate(1.0) writes about this 
 def generate(rows: int, seed: int = 2551):
     """A Dataset with exactly `rows` ledger entries and the villages and households they need,
     from the demo province (`okanalysis.demo`) at the scale that gives at least that many."""
-    from okanalysis import Dataset, demo
+    from okanalysis import Dataset
+    from okanalysis.demo import synthetic as demo
 
     scale = rows / ROWS_AT_SCALE_1 * 1.05
     while True:
@@ -58,7 +59,7 @@ def generate(rows: int, seed: int = 2551):
 
 def write_parquet(dataset, folder: Path) -> None:
     """The dataset as Parquet files, through the toolkit's writer."""
-    from okanalysis.io import write_dataset
+    from okanalysis.loading.io import write_dataset
 
     write_dataset(dataset, folder, fmt="parquet", overwrite=True)
 
@@ -100,7 +101,8 @@ def run_toolkit(folder: Path, results: Path) -> dict:
 def _reference_sql(folder: Path) -> list[str]:
     """The reference, written independently in plain DuckDB SQL over the Parquet files:
     statements creating `summary`, `rollup` and `opportunities` tables."""
-    from okanalysis import ledger, params, potential
+    from okanalysis import ledger, potential
+    from okanalysis.core import params
 
     th = ledger.read_thresholds()
     cats = params.ledger_categories()
@@ -230,7 +232,7 @@ def run_reference(folder: Path, results: Path) -> dict:
     """The same outputs in DuckDB SQL, returned as pandas DataFrames."""
     import duckdb
 
-    from okanalysis import params
+    from okanalysis.core import params
 
     cats = params.ledger_categories().rename(columns={"group": "grp"})
     cats = cats[
@@ -308,7 +310,7 @@ def compare(toolkit: Path, reference: Path) -> list[str]:
 def csv_rate(dataset, rows: int, folder: Path) -> dict:
     """Rows per second of `okanalysis.load` validating a raw CSV ledger of `rows` rows."""
     from okanalysis import Dataset
-    from okanalysis.io import write_dataset
+    from okanalysis.loading.io import write_dataset
 
     ledger = dataset.ledger.iloc[:rows]
     households = dataset.households.loc[
@@ -326,8 +328,8 @@ def run_validate(folder: Path, _results: Path) -> dict:
     """The full validation of the freshly written Parquet, once, as when data arrives; it then
     records the files as validated so later loads (the toolkit run) read them directly."""
     import okanalysis
-    from okanalysis.io import mark_validated
-    from okanalysis.validate import contract_fingerprint
+    from okanalysis.contract.fingerprint import contract_fingerprint
+    from okanalysis.loading.io import mark_validated
 
     t0 = time.perf_counter()
     ds = okanalysis.load(folder)

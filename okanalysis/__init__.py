@@ -4,10 +4,9 @@ Load a province's data with `okanalysis.load(path)`; the domain modules (`ledger
 `people`, `plans`, `grading`...) take the returned `Dataset` and give pandas DataFrames.
 """
 
-from okanalysis.dataset import Dataset
-from okanalysis.errors import InputError, OkanalysisError, ParameterError
-from okanalysis.validate import load
-
-__version__ = "0.1.0"
+from okanalysis.contract.dataset import Dataset
+from okanalysis.core.errors import InputError, OkanalysisError, ParameterError
+from okanalysis.core.version import __version__
+from okanalysis.loading.validate import load
 
 __all__ = ["Dataset", "InputError", "OkanalysisError", "ParameterError", "__version__", "load"]

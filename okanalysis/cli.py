@@ -10,13 +10,13 @@ import sys
 import time
 from pathlib import Path
 
-from okanalysis.errors import OkanalysisError
+from okanalysis.core.errors import OkanalysisError
 
 EXIT_REJECTS, EXIT_ERROR = 1, 2
 
 
 def _print_problems(problems, show: int) -> None:
-    from okanalysis.errors import Problem
+    from okanalysis.core.errors import Problem
 
     for rec in problems.head(show).to_dict("records"):
         row = None if rec["row"] is None or str(rec["row"]) in ("<NA>", "nan") else int(rec["row"])
@@ -42,7 +42,7 @@ def default_rejects_path(data: Path) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from okanalysis.validate import load, write_rejects
+    from okanalysis.loading.validate import load, write_rejects
 
     data = Path(args.path)
     ds = load(data, progress=not args.quiet)
@@ -67,8 +67,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from okanalysis import demo, io
-    from okanalysis.validate import contract_fingerprint, load
+    from okanalysis.contract.fingerprint import contract_fingerprint
+    from okanalysis.demo import synthetic as demo
+    from okanalysis.loading import io
+    from okanalysis.loading.validate import load
 
     out = Path(args.out)
     started = time.perf_counter()
@@ -97,7 +99,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from okanalysis.templates import write_template
+    from okanalysis.contract.workbook import write_template
 
     path = write_template(args.out, overwrite=args.overwrite)
     print(f"เขียนแบบฟอร์มกรอกข้อมูลแล้ว / data-entry workbook written: {path}")
@@ -105,7 +107,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def cmd_circles(args: argparse.Namespace) -> int:
-    from okanalysis import circles
+    from okanalysis.circles import store as circles
 
     store = Path(args.store) if args.store else circles.default_path()
     if args.action == "export":
@@ -118,14 +120,14 @@ def cmd_circles(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    from okanalysis import dashboard
+    from okanalysis.dashboard import server as dashboard
 
     s = dashboard.settings(args.data, store=args.store, port=args.port, lan=args.lan)
     return dashboard.serve(s)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from okanalysis import batch
+    from okanalysis.report import batch
 
     districts = [d for d in args.districts.split(",") if d.strip()] if args.districts else None
     result = batch.run(

@@ -11,8 +11,11 @@ import pandas as pd
 import pytest
 
 import okanalysis
-from okanalysis import batch, demo, io, params, potential, thai
+from okanalysis import batch, potential
 from okanalysis.cli import main
+from okanalysis.core import params, thai
+from okanalysis.demo import synthetic as demo
+from okanalysis.loading import io
 
 GOOD = ["8015", "8001", "8007"]
 BROKEN = "8002"  # every village of this district has an impossible household count

@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from okanalysis import Dataset, budget, hierarchy, params, schema
-from okanalysis.errors import OkanalysisError, ParameterError
+from okanalysis import Dataset, budget
+from okanalysis.contract import hierarchy, schema
+from okanalysis.core import params
+from okanalysis.core.errors import OkanalysisError, ParameterError
 
 # villages per district: Mueang 8001 has 3, Khanom 8015 has 2, Sichon 8014 has 1
 VILLAGES = {"8001": ["80010101", "80010102", "80010201"], "8015": ["80150101", "80150102"],

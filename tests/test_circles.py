@@ -14,11 +14,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from okanalysis import circles, schema
 from okanalysis.circles import CircleSession, ComponentScore, Participants
+from okanalysis.circles import store as circles
 from okanalysis.components import COMPONENT_CODES, COMPONENTS, GRADES, component_name
-from okanalysis.dataset import Dataset
-from okanalysis.errors import InputError, OkanalysisError
+from okanalysis.contract import schema
+from okanalysis.contract.dataset import Dataset
+from okanalysis.core.errors import InputError, OkanalysisError
 
 VILLAGE = "80010101"
 

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from okanalysis import dashboard, privacy
+from okanalysis import privacy
 from okanalysis.components import COMPONENT_CODES
+from okanalysis.dashboard import server as dashboard
 from tests.test_dashboard_ui import opportunity_cells
 
 pytestmark = pytest.mark.browser
@@ -210,14 +211,14 @@ def test_picking_a_village_shows_its_opportunities(page, server, dataset):
 
 
 def _amphoe_name(row) -> str:
-    from okanalysis import hierarchy
+    from okanalysis.contract import hierarchy
 
     d = hierarchy.districts().set_index("amphoe_code")
     return str(d.at[row["amphoe_code"], "amphoe_th"])
 
 
 def _tambon_name(row) -> str:
-    from okanalysis import hierarchy
+    from okanalysis.contract import hierarchy
 
     t = hierarchy.tambons().set_index("tambon_code")
     return str(t.at[row["tambon_code"], "tambon_th"])

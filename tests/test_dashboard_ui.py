@@ -14,9 +14,13 @@ import plotly.graph_objects as go
 import pytest
 
 import okanalysis
-from okanalysis import circles, dashboard, dashboard_ui, potential, privacy, thai
+from okanalysis import potential, privacy
+from okanalysis.circles import store as circles
 from okanalysis.components import COMPONENT_CODES
-from okanalysis.errors import InputError
+from okanalysis.core import thai
+from okanalysis.core.errors import InputError
+from okanalysis.dashboard import server as dashboard
+from okanalysis.dashboard import ui as dashboard_ui
 
 ui = dashboard_ui
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from okanalysis import datadict, params, schema
+from okanalysis.contract import datadict, schema
+from okanalysis.core import params
 
 ROOT = Path(__file__).resolve().parent.parent
 

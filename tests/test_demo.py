@@ -7,7 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from okanalysis import budget, demo, hierarchy, params, schema
+from okanalysis import budget
+from okanalysis.contract import hierarchy, schema
+from okanalysis.core import params
+from okanalysis.demo import synthetic as demo
 
 DISTRICTS = 23
 POVERTY_LINE_2551 = 2170  # official poverty line, baht per person per month, 2008

@@ -19,11 +19,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okanalysis import circles, demo, grading, params, schema
 from okanalysis.circles import CircleSession, ComponentScore, Participants
+from okanalysis.circles import store as circles
 from okanalysis.components import COMPONENT_CODES, GRADES
-from okanalysis.dataset import Dataset
-from okanalysis.errors import OkanalysisError, ParameterError
+from okanalysis.contract import schema
+from okanalysis.contract.dataset import Dataset
+from okanalysis.core import params
+from okanalysis.core.errors import OkanalysisError, ParameterError
+from okanalysis.demo import synthetic as demo
+from okanalysis.grading import grades as grading
 
 T1, T2 = "800101", "800201"  # Nai Mueang (Mueang district), Phrom Khiri (Phrom Khiri district)
 V1, V2, V3, V4 = "80010101", "80010102", "80010103", "80020101"

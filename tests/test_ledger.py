@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from okanalysis import Dataset, ledger, params, schema
-from okanalysis.errors import OkanalysisError, ParameterError
+from okanalysis import Dataset, ledger
+from okanalysis.contract import schema
+from okanalysis.core import params
+from okanalysis.core.errors import OkanalysisError, ParameterError
 
 V1, V2 = "80010101", "80150101"  # Mueang Nakhon Si Thammarat / Khanom
 FISCAL_2551 = [(2007, m) for m in (10, 11, 12)] + [(2008, m) for m in range(1, 10)]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import okanalysis
-from okanalysis import hierarchy, schema
+from okanalysis.contract import hierarchy, schema
 from tests.helpers import HOUSEHOLDS, LEDGER, VILLAGES, write_csv, write_small
 
 
@@ -197,7 +197,7 @@ def test_the_hierarchy_is_the_real_one():
 
 def test_excel_workbook_with_a_sheet_per_table(tmp_path):
     ds = okanalysis.load(write_small(tmp_path / "csv"))
-    okanalysis.io.write_dataset(ds, tmp_path / "xlsx", "xlsx")
+    okanalysis.loading.io.write_dataset(ds, tmp_path / "xlsx", "xlsx")
     back = okanalysis.load(tmp_path / "xlsx" / "okanalysis.xlsx")
     assert back.ok
     for name in ("villages", "households", "ledger"):
@@ -207,5 +207,5 @@ def test_excel_workbook_with_a_sheet_per_table(tmp_path):
 def test_writer_never_overwrites_someone_elses_folder(tmp_path):
     ds = okanalysis.load(write_small(tmp_path / "in"))
     with pytest.raises(okanalysis.InputError, match="already holds other files"):
-        okanalysis.io.write_dataset(ds, tmp_path / "in", "csv")
+        okanalysis.loading.io.write_dataset(ds, tmp_path / "in", "csv")
     shutil.rmtree(tmp_path / "in")

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from okanalysis import hierarchy, maps
+from okanalysis.charts import maps
+from okanalysis.contract import hierarchy
 
 BOUNDARIES = Path(
     os.environ.get(

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from okanalysis import params
-from okanalysis.errors import ParameterError
+from okanalysis.core import params
+from okanalysis.core.errors import ParameterError
 
 SOURCE = Path(__file__).resolve().parent.parent / "parameters" / "ledger_categories.yaml"
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from okanalysis import parse
+from okanalysis.loading import parse
 
 
 def test_dates_in_buddhist_and_common_era_and_thai_digits():

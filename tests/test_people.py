@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from okanalysis import Dataset, params, people, schema
-from okanalysis.errors import OkanalysisError
+from okanalysis import Dataset, people
+from okanalysis.contract import schema
+from okanalysis.core import params
+from okanalysis.core.errors import OkanalysisError
 
 
 def person(pid, unit, role, *, sector=None, gender="male", age=40, successor_of=None, new=False):

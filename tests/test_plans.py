@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from okanalysis import Dataset, plans, schema
+from okanalysis import Dataset, plans
+from okanalysis.contract import schema
 
 V1, V2, T1 = "80010101", "80010102", "800101"
 

@@ -12,8 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okanalysis import ledger, params, potential
-from okanalysis.errors import ParameterError
+from okanalysis import ledger, potential
+from okanalysis.core import params
+from okanalysis.core.errors import ParameterError
 from tests.test_ledger import (
     FISCAL_2551,
     V1,

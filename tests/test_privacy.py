@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from okanalysis import privacy
-from okanalysis.errors import ParameterError
+from okanalysis.core.errors import ParameterError
 
 
 def summary() -> pd.DataFrame:

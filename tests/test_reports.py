@@ -17,9 +17,14 @@ import pandas as pd
 import pytest
 
 import okanalysis
-from okanalysis import batch, budget, circles, demo, io, potential, report, thai
+from okanalysis import batch, budget, potential
+from okanalysis.circles import store as circles
 from okanalysis.components import COMPONENT_CODES
-from okanalysis.errors import OkanalysisError
+from okanalysis.core import thai
+from okanalysis.core.errors import OkanalysisError
+from okanalysis.demo import synthetic as demo
+from okanalysis.loading import io
+from okanalysis.report import notebook as report
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 import okanalysis
-from okanalysis import demo, io, schema
+from okanalysis.contract import schema
+from okanalysis.demo import synthetic as demo
+from okanalysis.loading import io
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 import okanalysis
-from okanalysis import schema, templates
-from okanalysis.errors import OkanalysisError
+from okanalysis.contract import schema
+from okanalysis.contract import workbook as templates
+from okanalysis.core.errors import OkanalysisError
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import okanalysis
-from okanalysis import io, validate
+from okanalysis.loading import io, validate
 from tests.helpers import write_small
 
 

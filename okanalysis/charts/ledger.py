@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from okanalysis import ledger, potential
 from okanalysis.charts.style import (
     EXPENSE_COLOUR,
     INCOME_COLOUR,
@@ -19,7 +18,14 @@ from okanalysis.charts.style import (
     apply_style,
     label,
 )
-from okanalysis.thai import MONTHS_EN_ABBR, MONTHS_TH_ABBR, be_year, format_baht, format_percent
+from okanalysis.core.thai import (
+    MONTHS_EN_ABBR,
+    MONTHS_TH_ABBR,
+    be_year,
+    format_baht,
+    format_percent,
+)
+from okanalysis.topics import ledger, potential
 
 #: Potential levels from the top down: blue to vermilion; not assessed in grey.
 LEVEL_COLOURS = ("#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#F0E442")

@@ -12,9 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from okanalysis import finance, plans
 from okanalysis.charts.style import PALETTE, apply_style, label
-from okanalysis.thai import format_baht, format_number, format_percent
+from okanalysis.core.thai import format_baht, format_number, format_percent
+from okanalysis.topics import finance, plans
 
 START_COLOUR, END_COLOUR, LINK_COLOUR = "#E69F00", "#0072B2", "#BBBBBB"
 SUPPORT_COLOURS = {"both": "#0072B2", "local": "#56B4E9", "agency": "#E69F00", "none": "#D55E00"}

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from okanalysis import schema
-from okanalysis.errors import InputError
-from okanalysis.parse import clean_text_value
-from okanalysis.thai import BE_OFFSET
+from okanalysis.contract import schema
+from okanalysis.core.errors import InputError
+from okanalysis.core.thai import BE_OFFSET
+from okanalysis.loading.parse import clean_text_value
 
 EXCEL_MAX_ROWS = 1_048_576
 FORMATS = ("csv", "xlsx", "parquet")
@@ -363,7 +363,7 @@ def write_dataset(
             frame.to_parquet(target, index=False, compression="zstd")
         written.append(target)
     if fmt == "parquet":
-        from okanalysis.validate import contract_fingerprint
+        from okanalysis.contract.fingerprint import contract_fingerprint
 
         _write_manifest(
             out, written, validated=dataset.validated, fingerprint=contract_fingerprint()

@@ -15,9 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from okanalysis import datadict, hierarchy, io, parse, schema
-from okanalysis.dataset import PROBLEM_COLUMNS, Dataset, empty_problems
-from okanalysis.schema import Field, Table
+from okanalysis.contract import datadict, hierarchy, schema
+from okanalysis.contract.dataset import PROBLEM_COLUMNS, Dataset, empty_problems
+from okanalysis.contract.fingerprint import contract_fingerprint
+from okanalysis.contract.schema import Field, Table
+from okanalysis.loading import io, parse
 
 _MAX_EXAMPLES = 50
 
@@ -455,24 +457,6 @@ def _references(
             f"ไม่พบในตาราง{tt.th} ({ref.target}) ที่โหลดได้",
             f"not found among the loaded {tt.en.lower()} ({ref.target})",
         )
-
-
-def contract_fingerprint() -> str:
-    """A hash of everything a validation depends on: the contract, the ledger categories and
-    sectors, the geothai data and the okanalysis version. Validated Parquet stays trusted only
-    while this is unchanged."""
-    import hashlib
-
-    import geothai
-
-    from okanalysis import __version__, params
-
-    parts = [__version__, repr(schema.TABLES), str(geothai.DATA_VERSION)]
-    folder = params.parameters_dir()
-    for name in ("ledger_categories.yaml", "sectors.yaml"):
-        path = folder / name
-        parts.append(path.read_text(encoding="utf-8") if path.exists() else "")
-    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
 def _trusted(raw: io.RawTable) -> pd.DataFrame | None:

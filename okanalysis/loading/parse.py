@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from okanalysis.thai import BE_OFFSET, MONTHS_EN_ABBR, MONTHS_TH, MONTHS_TH_ABBR, TO_ARABIC
+from okanalysis.core.thai import BE_OFFSET, MONTHS_EN_ABBR, MONTHS_TH, MONTHS_TH_ABBR, TO_ARABIC
 
 Parsed = tuple[pd.Series, pd.Series]
 

@@ -19,17 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from okanalysis.errors import InputError
+from okanalysis.core import paths
+from okanalysis.core.errors import InputError
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = paths.PACKAGE_DIR
 #: The folder of dashboard notebooks; nothing outside it is served.
-DASHBOARDS_DIR = PACKAGE_DIR.parent / "notebooks" / "dashboards"
+DASHBOARDS_DIR = paths.DASHBOARDS_DIR
 #: The Voila template (in okanalysis/voila/templates): lab, without fonts from the internet.
 TEMPLATE = "okanalysis"
 #: Environment variables the dashboard kernels read.
-DATA_ENV, STORE_ENV, TOKEN_ENV = "OKANALYSIS_DATA", "OKANALYSIS_CIRCLES", "OKANALYSIS_TOKEN"
-#: Tells the kernels where plotly's widget code is served (see `dashboard_ui.figure_widget`).
-BUNDLE_ENV = "OKANALYSIS_PLOTLY_BUNDLE"
+DATA_ENV, STORE_ENV, TOKEN_ENV = paths.DATA_ENV, paths.CIRCLES_ENV, paths.TOKEN_ENV
+#: Tells the kernels where plotly's widget code is served (see `dashboard.ui.figure_widget`).
+BUNDLE_ENV = paths.BUNDLE_ENV
 #: Where plotly's widget code is served once, so every figure on a page shares one copy.
 PLOTLY_BUNDLE_ROUTE = "okanalysis/static/"
 PLOTLY_BUNDLE_FILE = "widgetbundle.js"
@@ -46,8 +47,7 @@ FRIENDLY_ERROR = (
 
 def default_data_path() -> Path:
     """The data folder: $OKANALYSIS_DATA, else ./data/demo."""
-    env = os.environ.get(DATA_ENV)
-    return Path(env) if env else Path.cwd() / "data" / "demo"
+    return paths.data_dir()
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def settings(
 ) -> ServerSettings:
     """Check the options and fill the defaults: a missing data or dashboards folder, a bad port
     or a LAN server without a token are refused here, before anything starts."""
-    from okanalysis import circles
+    from okanalysis.circles import store as circles
 
     data_path = Path(data) if data is not None else default_data_path()
     if not data_path.exists():
@@ -397,11 +397,11 @@ def _example_sessions(data_path: Path, store: Path, villages: list[str]) -> None
     """Two clearly labelled example circle entries, so a screenshot shows agreed grades."""
     import datetime as dt
 
-    import okanalysis
-    from okanalysis import dashboard_ui as ui
-    from okanalysis.components import COMPONENT_CODES
+    from okanalysis.core.components import COMPONENT_CODES
+    from okanalysis.dashboard import ui
+    from okanalysis.loading.validate import load
 
-    data = ui.prepare(okanalysis.load(data_path, progress=False))
+    data = ui.prepare(load(data_path, progress=False))
     for code in villages:
         graded = data.grades.for_unit(code) if data.grades is not None else None
         agreed = {
@@ -429,14 +429,14 @@ def screenshots(data: str | os.PathLike[str] | None, out: str | os.PathLike[str]
 
     from playwright.sync_api import sync_playwright
 
-    import okanalysis
-    from okanalysis import potential, privacy
+    from okanalysis.loading.validate import load
+    from okanalysis.topics import potential, privacy
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="okanalysis-screenshots-"))
     s = settings(data, store=work / "circles.sqlite", port=free_port())
-    roll = potential.rollup(okanalysis.load(s.data, progress=False), "village", shareable=True)
+    roll = potential.rollup(load(s.data, progress=False), "village", shareable=True)
     shown = roll.loc[~roll[privacy.SUPPRESSED]].sort_values("unit_code")
     village = str(shown["unit_code"].iloc[0])
     siblings = shown.loc[shown["parent_code"] == shown["parent_code"].iloc[0], "unit_code"]

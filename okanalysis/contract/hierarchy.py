@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import geothai
 import pandas as pd
 
-from okanalysis import schema
-from okanalysis.errors import OkanalysisError
+from okanalysis.contract import schema
+from okanalysis.core.errors import OkanalysisError
 
 if TYPE_CHECKING:
-    from okanalysis.dataset import Dataset
+    from okanalysis.contract.dataset import Dataset
 
 PROVINCE_CODE = "80"
 

@@ -13,18 +13,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from okanalysis.errors import ParameterError
-
-_PACKAGE_PARAMETERS = Path(__file__).resolve().parent.parent / "parameters"
-
-
-def parameters_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """The folder of parameter files: `path`, else $OKANALYSIS_PARAMETERS, else ./parameters,
-    else the project's own `parameters/` beside the package."""
-    for candidate in (path, os.environ.get("OKANALYSIS_PARAMETERS"), Path.cwd() / "parameters"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return _PACKAGE_PARAMETERS
+from okanalysis.core.errors import ParameterError
+from okanalysis.core.paths import parameters_dir
 
 
 class _LineLoader(yaml.SafeLoader):

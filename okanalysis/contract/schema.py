@@ -604,7 +604,7 @@ def choice_values(f: Field) -> dict[str, tuple[str, str]]:
     """The allowed values of a CHOICE field: code -> (Thai label, English label)."""
     if f.choices is not None:
         return {str(k): v for k, v in f.choices.items()}
-    from okanalysis import params
+    from okanalysis.core import params
 
     if f.choices_from == "categories":
         cats = params.ledger_categories()
@@ -637,7 +637,7 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
 
 
 def _choices_signature() -> tuple:
-    from okanalysis import params
+    from okanalysis.core import params
 
     return (
         tuple(params.ledger_categories()["category"]),

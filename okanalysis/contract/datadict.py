@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from okanalysis import hierarchy, params, schema
-from okanalysis.thai import format_number
+from okanalysis.contract import hierarchy, schema
+from okanalysis.core import params, paths
+from okanalysis.core.thai import format_number
 
-DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "data.md"
+DOC_PATH = paths.DATA_DICTIONARY
 REGENERATE = "python -m okanalysis.datadict"
 
 #: Thai and English names of the ledger category kinds, directions and flags.

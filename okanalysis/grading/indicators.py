@@ -26,11 +26,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from okanalysis import centres, finance, ledger, params, people, plans, standards, thai
-from okanalysis.components import GRADES
-from okanalysis.dataset import Dataset
-from okanalysis.errors import OkanalysisError
-from okanalysis.hierarchy import code_at
+from okanalysis.contract.dataset import Dataset
+from okanalysis.contract.hierarchy import code_at
+from okanalysis.core import params, thai
+from okanalysis.core.components import GRADES
+from okanalysis.core.errors import OkanalysisError
+from okanalysis.topics import centres, finance, ledger, people, plans, standards
 
 #: The levels the rubric grades.
 LEVELS: tuple[str, ...] = ("village", "tambon")

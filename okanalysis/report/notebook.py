@@ -27,11 +27,12 @@ from typing import Any
 
 import pandas as pd
 
-from okanalysis import hierarchy, thai
 from okanalysis.charts.style import GRADE_COLOURS, THAI_FONT_STACK
-from okanalysis.errors import InputError, OkanalysisError
+from okanalysis.contract import hierarchy
+from okanalysis.core import paths, thai
+from okanalysis.core.errors import InputError, OkanalysisError
 
-TEMPLATES = Path(__file__).resolve().parent / "templates_html"
+TEMPLATES = paths.REPORT_TEMPLATES
 TEMPLATE = "okreport"
 PLOTLY_JS = "plotly.min.js"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -63,7 +64,7 @@ def resolve_lang(lang: object) -> str:
 def resolve_amphoe(value: object) -> str:
     """The district code from what a user typed: '8015', 8015, '๘๐๑๕', 'ขนอม', 'อ.ขนอม' or
     'Khanom'; a clear error naming the valid codes otherwise."""
-    from okanalysis.maps import match_name, normalise
+    from okanalysis.charts.maps import match_name, normalise
 
     districts = hierarchy.districts()
     text = thai.arabic_digits(str(value).strip()) if value is not None else ""
@@ -111,7 +112,7 @@ def resolve_year(value: object) -> int | None:
 def resolve_data(path: str | os.PathLike[str] | None) -> Path:
     """The data path: `path`, else $OKANALYSIS_DATA, else data/demo; a relative path is
     looked for from the working folder and its parents (a notebook runs in notebooks/)."""
-    given = path if path not in (None, "") else os.environ.get("OKANALYSIS_DATA") or DEFAULT_DATA
+    given = path if path not in (None, "") else os.environ.get(paths.DATA_ENV) or DEFAULT_DATA
     candidate = Path(thai.arabic_digits(str(given))).expanduser()
     tried = [candidate] if candidate.is_absolute() else [
         base / candidate for base in (Path.cwd(), *Path.cwd().parents[:2])
@@ -200,7 +201,7 @@ class Report:
     def table(self, name: str, *, level: str | None = None) -> pd.DataFrame:
         """The processed table `name` for this report's district (the whole province for the
         summary), optionally only the rows of one `level`."""
-        from okanalysis.batch import PROVINCE
+        from okanalysis.report.batch import PROVINCE
 
         frame = self._read(self.code or PROVINCE, name)
         if level is not None and "level" in frame:
@@ -209,7 +210,7 @@ class Report:
 
     def province(self, name: str, *, level: str | None = None) -> pd.DataFrame:
         """The processed table `name` for the whole province."""
-        from okanalysis.batch import PROVINCE
+        from okanalysis.report.batch import PROVINCE
 
         frame = self._read(PROVINCE, name)
         if level is not None and "level" in frame:
@@ -226,7 +227,7 @@ def setup() -> None:
 
 
 def _processed(data_dir: object, fiscal_year: object) -> Any:
-    from okanalysis import batch
+    from okanalysis.report import batch
 
     path = resolve_data(data_dir)
     year = resolve_year(fiscal_year)
@@ -254,7 +255,7 @@ def open_district(
 ) -> Report:
     """The report data of one district: checks every parameter first (a wrong code, path or
     year fails here, in the notebook's first cell, with a clear message), processes raw data
-    once if needed (see `okanalysis.batch.process`) and returns the district's `Report`."""
+    once if needed (see `okanalysis.report.batch.process`) and returns the district's `Report`."""
     setup()
     lang = resolve_lang(lang)
     code = resolve_amphoe(amphoe_code)
@@ -334,7 +335,7 @@ def title_text(code: str | None, lang: str = "th") -> str:
 
 def level_labels(potential_parameters: Mapping) -> list[dict]:
     """The potential levels (top first, not-assessed last): code, Thai and English names."""
-    from okanalysis import potential
+    from okanalysis.topics import potential
 
     labels = potential.read_parameters(potential_parameters).labels()
     return labels.to_dict("records")
@@ -342,7 +343,7 @@ def level_labels(potential_parameters: Mapping) -> list[dict]:
 
 def floor_level(potential_parameters: Mapping) -> str:
     """The code of the lowest potential level (income below the poverty line by default)."""
-    from okanalysis import potential
+    from okanalysis.topics import potential
 
     return potential.read_parameters(potential_parameters).levels[-1].code
 
@@ -740,8 +741,8 @@ def latest_agreed(current: pd.DataFrame, assessment_round: str | None = None) ->
     """The agreed grades in force (from `circles.current`): those of `assessment_round`, or
     each unit's latest round by date; one row per unit and component with the computed and
     agreed grade, the reason for a difference and the evidence weighed."""
-    from okanalysis import circles
-    from okanalysis.components import component_name
+    from okanalysis.circles import store as circles
+    from okanalysis.core.components import component_name
 
     rows = current
     if assessment_round is not None:
@@ -757,14 +758,14 @@ def latest_agreed(current: pd.DataFrame, assessment_round: str | None = None) ->
 
 
 def _component_order(code: str) -> int:
-    from okanalysis.components import COMPONENT_CODES
+    from okanalysis.core.components import COMPONENT_CODES
 
     return COMPONENT_CODES.index(code) if code in COMPONENT_CODES else len(COMPONENT_CODES)
 
 
 def grade_columns(frame: pd.DataFrame) -> list[str]:
     """The columns of a grading result that hold A/B/C grades."""
-    from okanalysis.components import GRADES
+    from okanalysis.core.components import GRADES
 
     found = []
     for c in frame.columns:
@@ -777,7 +778,7 @@ def grade_columns(frame: pd.DataFrame) -> list[str]:
 
 def grade_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """How many units got A, B and C (and no grade) in each grade column of a grading result."""
-    from okanalysis.components import GRADES
+    from okanalysis.core.components import GRADES
 
     rows = []
     for c in grade_columns(frame):
@@ -893,11 +894,11 @@ PROGRAMME_LABELS: dict[str, tuple[str, str]] = {
 
 def labels(r: Report | None = None) -> dict[str, tuple[str, str]]:
     """Column headers for a report's tables: the roll-up's, the grading's and the programme's."""
-    from okanalysis import potential
+    from okanalysis.topics import potential
 
     out = dict(potential.column_labels(r.potential_parameters if r else None))
     with contextlib.suppress(ImportError, AttributeError):
-        from okanalysis import grading
+        from okanalysis.grading import grades as grading
 
         out.update(grading.column_labels())
     out.update(PROGRAMME_LABELS)
@@ -948,7 +949,7 @@ def with_names(frame: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
 def level_rules(potential_parameters: Mapping, *, lang: str = "th") -> pd.DataFrame:
     """The potential levels and the rules that define them, as the summary explains them."""
-    from okanalysis import potential
+    from okanalysis.topics import potential
 
     pp = potential.read_parameters(potential_parameters)
     rows = []

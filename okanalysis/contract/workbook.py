@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from okanalysis import datadict, schema
-from okanalysis.errors import OkanalysisError
+from okanalysis.contract import datadict, schema
+from okanalysis.core.errors import OkanalysisError
 
 INSTRUCTIONS_SHEET = "คำอธิบาย"
 LISTS_SHEET = "lists"

@@ -25,10 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from okanalysis import hierarchy, schema, thai
-from okanalysis.components import COMPONENT_CODES, COMPONENTS, GRADES
-from okanalysis.dataset import Dataset
-from okanalysis.errors import InputError, OkanalysisError
+from okanalysis.contract import hierarchy, schema
+from okanalysis.contract.dataset import Dataset
+from okanalysis.core import paths, thai
+from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES
+from okanalysis.core.errors import InputError, OkanalysisError
 
 #: SQLite `PRAGMA application_id` of a circle store ("OKC1"): tells our file from any other.
 APPLICATION_ID = 0x4F4B4331
@@ -41,7 +42,6 @@ CONNECTION_PRAGMAS = ("journal_mode = WAL", "synchronous = FULL", "foreign_keys 
 THAI_TIME = dt.timezone(dt.timedelta(hours=7))
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _FOREIGN = ("ฐานข้อมูล SQLite ของโปรแกรมอื่น", "an SQLite file of another program")
-_PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
 
 #: The kinds of unit a circle is held for: code -> (Thai, English).
 UNIT_LEVELS: dict[str, tuple[str, str]] = {
@@ -195,13 +195,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 # --- opening ------------------------------------------------------------------------------------
 def default_path() -> Path:
-    """Where the circle store lives: $OKANALYSIS_CIRCLES, else ./data/circles.sqlite when there
-    is a ./data folder, else the project's own `data/circles.sqlite`."""
-    env = os.environ.get("OKANALYSIS_CIRCLES")
-    if env:
-        return Path(env)
-    local = Path.cwd() / "data"
-    return (local if local.is_dir() else _PACKAGE_DATA) / "circles.sqlite"
+    """Where the circle store lives: $OKANALYSIS_CIRCLES, else ./data/circles.sqlite."""
+    return paths.circle_store()
 
 
 class CircleStore:

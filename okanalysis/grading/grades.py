@@ -37,12 +37,14 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from okanalysis import budget, circles, hierarchy, params, privacy, thai
-from okanalysis.components import COMPONENT_CODES, COMPONENTS, GRADES, component_name
-from okanalysis.dataset import Dataset
-from okanalysis.errors import OkanalysisError, ParameterError
-from okanalysis.hierarchy import check_choice, code_at, unit_frame
-from okanalysis.indicators import (
+from okanalysis.circles import store as circles
+from okanalysis.contract import hierarchy
+from okanalysis.contract.dataset import Dataset
+from okanalysis.contract.hierarchy import check_choice, code_at, unit_frame
+from okanalysis.core import params, thai
+from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES, component_name
+from okanalysis.core.errors import OkanalysisError, ParameterError
+from okanalysis.grading.indicators import (
     LEVELS,
     REGISTRY,
     Evidence,
@@ -50,6 +52,7 @@ from okanalysis.indicators import (
     missing,
     target_count,
 )
+from okanalysis.topics import budget, privacy
 
 #: Indicator statuses: code -> (Thai, English).
 INDICATOR_STATUS: dict[str, tuple[str, str]] = {

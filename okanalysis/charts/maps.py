@@ -31,11 +31,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from okanalysis import hierarchy, potential
 from okanalysis.charts.ledger import hierarchy_view
 from okanalysis.charts.style import apply_style, label
-from okanalysis.errors import InputError
-from okanalysis.thai import arabic_digits, format_baht, format_percent
+from okanalysis.contract import hierarchy
+from okanalysis.core.errors import InputError
+from okanalysis.core.thai import arabic_digits, format_baht, format_percent
+from okanalysis.topics import potential
 
 #: Property names that may hold a district's / sub-district's Thai or English name, by level.
 NAME_KEYS: dict[str, dict[str, tuple[str, ...]]] = {

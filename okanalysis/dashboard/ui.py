@@ -39,26 +39,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from okanalysis import (
-    centres,
-    charts,
-    circles,
-    finance,
-    hierarchy,
-    ledger,
-    people,
-    plans,
-    potential,
-    privacy,
-    schema,
-    standards,
-    thai,
-)
+from okanalysis import charts
 from okanalysis.charts.style import GRADE_COLOURS, THAI_FONT_STACK
-from okanalysis.components import COMPONENT_CODES, COMPONENTS, GRADES
-from okanalysis.dashboard import BUNDLE_ENV, default_data_path
-from okanalysis.dataset import Dataset
-from okanalysis.errors import OkanalysisError
+from okanalysis.circles import store as circles
+from okanalysis.contract import hierarchy, schema
+from okanalysis.contract.dataset import Dataset
+from okanalysis.core import paths, thai
+from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES
+from okanalysis.core.errors import OkanalysisError
+from okanalysis.core.paths import BUNDLE_ENV
+from okanalysis.topics import centres, finance, ledger, people, plans, potential, privacy, standards
 
 LANGS = ("th", "en")
 #: The longest text a form field accepts (a reason, a note); longer is refused, not cut.
@@ -405,7 +395,7 @@ def computed_grades(dataset: Dataset) -> tuple[ComputedGrades | None, ComputedGr
     hidden in the sentences), or (None, None) while `okanalysis.grading` is not installed or
     cannot grade this data; the screens then say so in words, and the circle still records."""
     try:
-        from okanalysis import grading  # type: ignore[attr-defined]
+        from okanalysis.grading import grades as grading  # type: ignore[attr-defined]
     except ModuleNotFoundError as e:
         if e.name != "okanalysis.grading":
             raise
@@ -521,9 +511,9 @@ def _freedom(dataset: Dataset) -> pd.DataFrame:
 
 def load_data(path: str | os.PathLike[str] | None = None) -> DashboardData:
     """Load the province's data (default $OKANALYSIS_DATA, else ./data/demo) and prepare it."""
-    import okanalysis
+    from okanalysis.loading.validate import load
 
-    return prepare(okanalysis.load(path or default_data_path(), progress=False))
+    return prepare(load(path or paths.data_dir(), progress=False))
 
 
 # ---------------------------------------------------------------------------------------------

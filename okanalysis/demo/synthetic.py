@@ -1,6 +1,6 @@
 """The demo province: a deterministic, clearly synthetic dataset on the real hierarchy.
 
-`generate(scale, seed)` fills every table of the contract (`okanalysis.schema.TABLES`) in memory
+`generate(scale, seed)` fills every table of the contract (`okanalysis.contract.schema.TABLES`) in memory
 for Nakhon Si Thammarat in fiscal 2551 BE (1 Oct 2007 - 30 Sep 2008): villages on the real
 districts and sub-districts from geothai, households, a year of household ledger entries, the
 leader database and freedom table, learning centres, financial groups, standards, master plans,
@@ -27,9 +27,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm.auto import tqdm
 
-from okanalysis import budget, hierarchy, params, schema
-from okanalysis.dataset import Dataset
-from okanalysis.errors import ParameterError
+from okanalysis.contract import hierarchy, schema
+from okanalysis.contract.dataset import Dataset
+from okanalysis.core import params
+from okanalysis.core.errors import ParameterError
+from okanalysis.topics import budget
 
 SOURCE = "demo"
 FISCAL_YEAR_BE = 2551

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from okanalysis import schema
+from okanalysis.contract import schema
 
 PROBLEM_COLUMNS = [
     "file",

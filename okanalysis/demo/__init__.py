@@ -1,0 +1,43 @@
+"""okanalysis.demo: the synthetic demo province.
+
+The names below are this layer's public API (`okanalysis.demo.open_...`); modules inside
+okanalysis import the module that defines a name, never this file.
+"""
+
+from okanalysis.demo.synthetic import (
+    CDD_INDICATORS,
+    CDD_PASS_AT,
+    ENTRIES_PER_DAY,
+    FISCAL_YEAR_BE,
+    FY_DAYS,
+    FY_START,
+    HEALTH_PASS_SHARE,
+    LIVELIHOODS,
+    MONTH_DAYS,
+    MONTH_START,
+    SOURCE,
+    STEPS,
+    TIER_CUTS,
+    TOP_STEP,
+    VILLAGES_AT_SCALE_1,
+    generate,
+)
+
+__all__ = [
+    "CDD_INDICATORS",
+    "CDD_PASS_AT",
+    "ENTRIES_PER_DAY",
+    "FISCAL_YEAR_BE",
+    "FY_DAYS",
+    "FY_START",
+    "HEALTH_PASS_SHARE",
+    "LIVELIHOODS",
+    "MONTH_DAYS",
+    "MONTH_START",
+    "SOURCE",
+    "STEPS",
+    "TIER_CUTS",
+    "TOP_STEP",
+    "VILLAGES_AT_SCALE_1",
+    "generate",
+]
