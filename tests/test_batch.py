@@ -130,10 +130,41 @@ def test_describe_names_what_failed():
     result = batch.BatchResult(
         Path("reports"),
         Path("reports/index.html"),
-        processed=None,  # type: ignore[arg-type]
+        results=None,  # type: ignore[arg-type]
         written=["8001"],
         failed={"8002": "OkanalysisError: ไม่มีข้อมูลหมู่บ้าน\nmore"},
     )
     text = batch.describe(result)
     assert "8002 พรหมคีรี: OkanalysisError: ไม่มีข้อมูลหมู่บ้าน" in text
     assert "reports/index.html" in text
+
+
+def test_a_fault_in_an_analysis_fails_the_reports_that_show_it(env, monkeypatch):
+    import okanalysis.finance
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("finance summary broke")
+
+    monkeypatch.setattr(okanalysis.finance, "summary", broken)
+    result = batch.run(env["data"], districts=["8015"], out=env["out"], jobs=1)
+    assert "8015" in result.failed and "finance" in result.failed["8015"]
+    assert "province" in result.failed  # the summary shows finance too
+    assert not (env["out"] / "amphoe-8015.html").exists()
+    index = (env["out"] / "index.html").read_text(encoding="utf-8")
+    assert "สร้างไม่สำเร็จ" in index
+
+
+def test_a_year_or_round_the_inputs_do_not_hold_is_refused_before_anything_is_written(env, capsys):
+    out = env["out"]
+    with pytest.raises(okanalysis.OkanalysisError) as err:
+        batch.run(env["data"], districts=["8015"], out=out, fiscal_year=2600)
+    assert "2551" in str(err.value) and "2600" in str(err.value)  # the years it holds, named
+    assert not out.exists()
+    code = main(
+        ["--quiet", "batch", "--data", str(env["data"]), "--year", "2600", "--out", str(out)]
+    )
+    printed = capsys.readouterr()
+    assert code == 2 and "2551" in printed.out + printed.err and not out.exists()
+    with pytest.raises(okanalysis.OkanalysisError) as err:
+        batch.run(env["data"], districts=["8015"], out=out, assessment_round="ปลายปี 2600")
+    assert "ปลายปี 2600" in str(err.value) and not out.exists()

@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 
 import okanalysis
-from okanalysis import batch, budget, potential
+from okanalysis import batch, budget, potential, results
 from okanalysis.circles import store as circles
 from okanalysis.components import COMPONENT_CODES
 from okanalysis.core import thai
-from okanalysis.core.errors import OkanalysisError
+from okanalysis.core.errors import NothingToShow, OkanalysisError
 from okanalysis.demo import synthetic as demo
 from okanalysis.loading import io
 from okanalysis.report import notebook as report
@@ -58,7 +58,7 @@ def province(tmp_path_factory):
         participants=circles.Participants(cores=8, villagers=20, facilitators=2),
     )
     circles.save_session(store, session)
-    processed = batch.process(data, cache_dir=root / "cache", circles=store)
+    built = results.build(data, out=root / "cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OKANALYSIS_CIRCLES", str(store))
         mp.setenv("OKANALYSIS_CACHE", str(root / "cache"))
@@ -66,7 +66,7 @@ def province(tmp_path_factory):
             "root": root,
             "data": data,
             "store": store,
-            "processed": processed,
+            "results": built,
             "village": village_th,
         }
 
@@ -75,7 +75,11 @@ def province(tmp_path_factory):
 def executed(province):
     """The district notebook run through papermill (as the batch runs it) and its HTML."""
     out = province["root"] / "out"
-    parameters = {"amphoe_code": DISTRICT, "data_dir": str(province["processed"].path)}
+    parameters = {
+        "amphoe_code": DISTRICT,
+        "data_dir": str(province["results"].path),
+        "circle_store": str(province["store"]),
+    }
     if BOUNDARIES.is_file():  # the user-supplied sub-district shapes (never shipped)
         parameters["boundary_file"] = str(BOUNDARIES)
     task = batch.NotebookTask(
@@ -132,24 +136,38 @@ def shown(monkeypatch):
     return out
 
 
-def test_a_section_says_plainly_what_is_missing(shown):
+def test_a_section_says_plainly_when_there_is_nothing_to_show(shown):
     with report.section("ระดับ", "Grades"):
-        raise report.MissingData("ยังไม่มีบันทึกวงเรียนรู้", "no circle records yet")
-    with report.section("ส่วนที่ยังไม่พร้อม", "Not built yet", lang="en"):
-        import okanalysis.components as components
-
-        components.a_function_nobody_wrote_yet()  # an okanalysis module without the function
+        raise NothingToShow("ยังไม่มีบันทึกวงเรียนรู้", "no circle records yet")
     text = "\n".join(shown)
     assert "<h2>ระดับ</h2>" in text and "ยังไม่มีบันทึกวงเรียนรู้" in text
-    assert "<h2>Not built yet</h2>" in text and "not available yet" in text
     assert "Traceback" not in text
 
 
-def test_a_real_fault_in_a_section_is_not_hidden(shown):
+def test_every_other_error_in_a_section_is_a_fault_and_propagates(shown):
+    import okanalysis.components as components
+
     with pytest.raises(ZeroDivisionError), report.section("ก", "a"):
         1 / 0  # noqa: B018
     with pytest.raises(AttributeError), report.section("ก", "a"):
-        pd.DataFrame().no_such_column_method()
+        components.a_function_nobody_wrote_yet()  # a part of okanalysis that is missing
+    with pytest.raises(ImportError), report.section("ก", "a"):
+        from okanalysis import no_such_module  # noqa: F401
+    with pytest.raises(okanalysis.InputError), report.section("ก", "a"):
+        raise okanalysis.InputError("ไฟล์เสีย", "a broken file")
+    with pytest.raises(okanalysis.OkanalysisError), report.section("ก", "a"):
+        raise okanalysis.OkanalysisError("ผิด", "wrong")
+    assert not any("not available yet" in t for t in shown)
+
+
+def test_a_chart_with_nothing_to_draw_says_so_in_words(shown):
+    import plotly.graph_objects as go
+
+    report.show(go.Figure(go.Bar(x=[], y=[])), lang="en")
+    report.show(go.Figure(go.Bar(x=["a"], y=[None])), lang="th")
+    assert "nothing to draw" in shown[0] and "ไม่มีข้อมูลให้วาด" in shown[1]
+    report.show(go.Figure(go.Bar(x=["a"], y=[1])))
+    assert len(shown) == 3 and "nothing to draw" not in repr(shown[2])
 
 
 def test_tables_read_the_thai_way_and_small_groups_say_so(shown):
@@ -174,9 +192,8 @@ def test_tables_read_the_thai_way_and_small_groups_say_so(shown):
 # --- figures that match the library ---------------------------------------------------------
 def test_headline_figures_match_the_library(province):
     ds = okanalysis.load(province["data"])
-    meta = province["processed"].meta
-    year = meta["fiscal_year"]
-    h = meta["headlines"][DISTRICT]
+    year = province["results"].fiscal_year
+    h = province["results"].headlines[DISTRICT]
     row = potential.rollup(ds, "amphoe", year=year).set_index("unit_code").loc[DISTRICT]
     money = budget.allocate(ds).set_index("amphoe_code").loc[DISTRICT]
     assert h["households_recording"] == row["households_recording"]
@@ -254,18 +271,22 @@ def test_tuning_helpers_change_only_what_is_asked():
     assert potential.read_parameters(tuned).levels[0].rules[0].value == 9.5
 
 
-def test_reading_the_circle_store_keeps_the_processed_data_and_a_new_entry_redoes_it(
+def test_the_results_do_not_hold_circle_records_and_a_new_entry_changes_only_its_district(
     province, tmp_path
 ):
     data, store = province["data"], province["store"]
-    key = batch.processing_key(data, fiscal_year=None, circles=store)
+    key = results.build(data, out=province["root"] / "cache").key
+    state = batch.circle_state(store, DISTRICT)
     circles.current(store)  # SQLite touches its files even when only read
-    assert batch.processing_key(data, fiscal_year=None, circles=store) == key
+    assert batch.circle_state(store, DISTRICT) == state
     copy = circles.backup(store, tmp_path / "copy.sqlite")
-    assert batch.processing_key(data, fiscal_year=None, circles=copy) == key
+    assert batch.circle_state(copy, DISTRICT) == state
+    other = batch.circle_state(copy, "8001")
     entry = circles.load_session(copy, 1)
     circles.save_session(copy, dataclasses.replace(entry, round="ปลายปี 2551"))
-    assert batch.processing_key(data, fiscal_year=None, circles=copy) != key
+    assert batch.circle_state(copy, DISTRICT) != state  # the district's report is redone
+    assert batch.circle_state(copy, "8001") == other  # another district's is not
+    assert results.build(data, out=province["root"] / "cache").key == key  # results unchanged
 
 
 # --- the executed report and its HTML ----------------------------------------------------------
@@ -282,7 +303,7 @@ def test_the_report_shows_the_library_figures_and_the_agreed_grades(province, ex
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     page = executed["html"].read_text(encoding="utf-8")
-    h = province["processed"].meta["headlines"][DISTRICT]
+    h = province["results"].headlines[DISTRICT]
     assert "รายงานอำเภอขนอม" in page
     assert thai.format_baht(h["substitutable_annual_satang"]) in page
     assert thai.format_percent(h["coverage"], 1) in page
@@ -344,10 +365,7 @@ def test_plain_papermill_with_thai_parameters(province, tmp_path):
     text = json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
     assert "รายงานอำเภอขนอม" in text and "ปีงบประมาณ 2551" in text
     assert (
-        thai.format_baht(
-            province["processed"].meta["headlines"][DISTRICT]["avoidable_annual_satang"]
-        )
-        in text
+        thai.format_baht(province["results"].headlines[DISTRICT]["avoidable_annual_satang"]) in text
     )
 
 
@@ -359,7 +377,7 @@ def test_a_wrong_code_or_path_fails_in_the_first_cell(province, tmp_path):
         report.open_district("/no/such/folder", "8015")  # the first cell's call
     out = tmp_path / "out.ipynb"
     message = "8001–8023"
-    parameters = {"data_dir": str(province["processed"].path), "amphoe_code": "8099"}
+    parameters = {"data_dir": str(province["results"].path), "amphoe_code": "8099"}
     with pytest.raises(PapermillExecutionError) as err:
         papermill.execute_notebook(
             str(NOTEBOOKS / "amphoe_report.ipynb"), str(out), parameters=parameters,

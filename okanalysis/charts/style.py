@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 
 #: Thai-capable fonts, best first; the browser takes the first one installed.
@@ -37,3 +39,30 @@ def apply_style(fig: go.Figure, title: str | None = None, *, font_size: int = 16
 def label(th: str, en: str, lang: str = "th") -> str:
     """The label in the chosen language (Thai by default)."""
     return en if lang == "en" else th
+
+
+#: The trace attributes that hold what a chart draws (labels only when nothing else does).
+_DATA_KEYS = ("x", "y", "z", "values", "r", "locations", "lat", "lon")
+
+
+def _missing(value: Any) -> bool:
+    import math
+
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def drawable(fig: Any) -> bool:
+    """Whether a plotly figure has anything to draw: a trace with at least one point whose
+    values are all present. A figure without (empty axes) must be replaced by words."""
+    for trace in getattr(fig, "data", ()):
+        arrays = [
+            list(v)
+            for key in _DATA_KEYS
+            if key in trace and (v := getattr(trace, key, None)) is not None
+        ]
+        if not arrays and "labels" in trace and getattr(trace, "labels", None) is not None:
+            arrays = [list(trace.labels)]
+        for i in range(max((len(a) for a in arrays), default=0)):
+            if all(i < len(a) and not _missing(a[i]) for a in arrays):
+                return True
+    return False

@@ -76,3 +76,9 @@ class InputError(OkanalysisError):
 
 class ParameterError(OkanalysisError):
     """A parameters YAML file breaks its rules; `row` is the line number in the file."""
+
+
+class NothingToShow(OkanalysisError):
+    """Nothing to show for this unit or part: no rows for it, no circle records yet, fewer than
+    two freedom-table rounds... The one error a report section or a dashboard panel turns
+    into a notice in words; every other error is a fault and fails loudly."""

@@ -1,6 +1,6 @@
 """okanalysis.report: district reports and the province summary.
 
-The names below are this layer's public API (`okanalysis.report.open_...`); modules inside
+The names below are this layer's public API (what the report notebooks call); modules inside
 okanalysis import the module that defines a name, never this file.
 """
 
@@ -26,8 +26,8 @@ from okanalysis.report.notebook import (
     format_value,
     grade_columns,
     grade_counts,
+    grades_from_tables,
     heading,
-    headline,
     headline_items,
     index_html,
     labels,
@@ -83,8 +83,8 @@ __all__ = [
     "format_value",
     "grade_columns",
     "grade_counts",
+    "grades_from_tables",
     "heading",
-    "headline",
     "headline_items",
     "index_html",
     "labels",

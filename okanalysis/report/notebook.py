@@ -20,17 +20,18 @@ import datetime as dt
 import html
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from okanalysis.charts.style import GRADE_COLOURS, THAI_FONT_STACK
+from okanalysis.charts.style import GRADE_COLOURS, THAI_FONT_STACK, drawable
 from okanalysis.contract import hierarchy
 from okanalysis.core import paths, thai
-from okanalysis.core.errors import InputError, OkanalysisError
+from okanalysis.core.errors import InputError, NothingToShow, OkanalysisError
+from okanalysis.results.store import Results
 
 TEMPLATES = paths.REPORT_TEMPLATES
 TEMPLATE = "okreport"
@@ -43,8 +44,8 @@ GRADE_CLASSES = ("A", "B", "C")
 LANGS = {"th": "th", "en": "en", "ไทย": "th", "thai": "th", "อังกฤษ": "en", "english": "en"}
 
 
-class MissingData(OkanalysisError):
-    """A section's data or a part of the toolkit is not there: the section says so."""
+#: The one "nothing to show" error a section turns into a notice (see `section`).
+MissingData = NothingToShow
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,8 +147,9 @@ def resolve_boundaries(path: str | os.PathLike[str] | None) -> Path | None:
 
 @dataclass
 class Report:
-    """One report's data: the district (`code`, None for the province) and its options; read
-    the processed tables with `table(name)` (this district's rows) or `province(name)`."""
+    """One report's data: the district (`code`, None for the province) and its options. Read
+    the results with `table(name)` (this district's rows, the whole province for the summary)
+    or `province(name)`, the circle records with `agreed()` and `grade_summary(...)`."""
 
     code: str | None
     name_th: str
@@ -156,18 +158,22 @@ class Report:
     year: int | None
     assessment_round: str | None
     boundaries: Path | None
-    folder: Path
-    meta: dict
-    _cache: dict = field(default_factory=dict, repr=False)
+    results: Results
+    circle_store: Path | None = None
 
     @property
     def name(self) -> str:
         return self.name_en if self.lang == "en" else self.name_th
 
     @property
+    def meta(self) -> dict:
+        """The results' manifest: source, created, min_group_size, problems..."""
+        return self.results.manifest
+
+    @property
     def potential_parameters(self) -> dict:
-        """potential.yaml as processed (level names for the charts)."""
-        return self.meta["potential_parameters"]
+        """potential.yaml as built (level names for the charts)."""
+        return self.results.potential_parameters
 
     @property
     def share_columns(self) -> list[str]:
@@ -186,62 +192,94 @@ class Report:
     @property
     def headline(self) -> dict:
         """This district's headline figures (also shown on the index page)."""
-        return self.meta["headlines"].get(self.code, {}) if self.code else {}
-
-    def _read(self, part: str, name: str) -> pd.DataFrame:
-        if (part, name) not in self._cache:
-            reason = self.meta["errors"].get(name)
-            file = self.folder / part / f"{name}.parquet"
-            if reason or not file.is_file():
-                reason = reason or {"th": "ไม่มีข้อมูลส่วนนี้", "en": "no data for this part"}
-                raise MissingData(reason["th"], reason["en"])
-            self._cache[part, name] = pd.read_parquet(file)
-        return self._cache[part, name].copy()
+        return self.results.headlines.get(self.code, {}) if self.code else {}
 
     def table(self, name: str, *, level: str | None = None) -> pd.DataFrame:
-        """The processed table `name` for this report's district (the whole province for the
+        """The result table `name` for this report's district (the whole province for the
         summary), optionally only the rows of one `level`."""
-        from okanalysis.report.batch import PROVINCE
-
-        frame = self._read(self.code or PROVINCE, name)
-        if level is not None and "level" in frame:
-            frame = frame[frame["level"] == level].reset_index(drop=True)
-        return frame
+        return self.results.table(name, amphoe=self.code, level=level)
 
     def province(self, name: str, *, level: str | None = None) -> pd.DataFrame:
-        """The processed table `name` for the whole province."""
-        from okanalysis.report.batch import PROVINCE
+        """The result table `name` for the whole province."""
+        return self.results.table(name, level=level)
 
-        frame = self._read(PROVINCE, name)
-        if level is not None and "level" in frame:
-            frame = frame[frame["level"] == level].reset_index(drop=True)
-        return frame
+    def sessions(self) -> pd.DataFrame | None:
+        """The circle entries in force of this report's units (None without a circle store)."""
+        from okanalysis.circles import store as circles
+
+        if self.circle_store is None or not self.circle_store.exists():
+            return None
+        entries = circles.current(self.circle_store)
+        if self.code is not None:
+            entries = entries[entries["unit_code"].astype(str).str.startswith(self.code)]
+        return entries.reset_index(drop=True)
+
+    def agreed(self) -> pd.DataFrame:
+        """The agreed grades in force (this report's round, else each unit's latest), one row
+        per unit and component; NothingToShow before any circle has recorded one."""
+        sessions = self.sessions()
+        if sessions is None or sessions.empty:
+            raise NothingToShow(
+                "ยังไม่มีบันทึกวงเรียนรู้ (ยังไม่มีวงใดบันทึกระดับที่ตกลงกัน)",
+                "no circle records yet (no circle has saved an agreed grade)",
+            )
+        return latest_agreed(sessions, self.assessment_round)
+
+    def grades(self, level: str) -> Any:
+        """The computed grades of one level (village or tambon) as `grading.Grades`, read back
+        from the results."""
+        from okanalysis.results import tables as t
+
+        return grades_from_tables(
+            level,
+            self.table(t.GRADES_UNITS, level=level),
+            self.table(t.GRADES_COMPONENTS, level=level),
+        )
+
+    def grade_summary(self, by: str = "amphoe", *, level: str = "village") -> pd.DataFrame:
+        """Computed and agreed grade counts per district (or zone, lead agency), from the
+        computed grades and the circle records in force."""
+        from okanalysis.grading import grades as grading
+
+        return grading.summary(
+            self.grades(level), self.sessions(), by=by, round=self.assessment_round
+        )
 
 
-def setup() -> None:
+def grades_from_tables(level: str, units: pd.DataFrame, components: pd.DataFrame) -> Any:
+    """A `grading.Grades` of one level from its result tables (the summaries need no more)."""
+    from okanalysis.grading import grades as grading
+
+    units = units.drop(columns="level", errors="ignore")
+    components = components.drop(columns="level", errors="ignore")
+    version = str(units["rubric_version"].iloc[0]) if len(units) else ""
+    return grading.Grades(level, version, units, components, pd.DataFrame(), None)
+
+
+#: The language of the report being shown in this kernel (set by `open_district`/`open_province`).
+_LANG = {"lang": "th"}
+
+
+def setup(lang: str = "th") -> None:
     """Notebook display settings: plotly figures as plotly's own output (JupyterLab draws it;
-    `export_html` renders it to offline HTML)."""
+    `export_html` renders it to offline HTML), and the report's language for notices."""
     import plotly.io as pio
+
+    _LANG["lang"] = lang
 
     pio.renderers.default = "plotly_mimetype"
 
 
-def _processed(data_dir: object, fiscal_year: object) -> Any:
-    from okanalysis.report import batch
+def _results(data_dir: object, fiscal_year: object) -> Results:
+    from okanalysis.results.build import build
 
-    path = resolve_data(data_dir)
-    year = resolve_year(fiscal_year)
-    if batch.is_processed(path):
-        processed = batch.read_processed(path)
-        if year is not None and processed.meta["fiscal_year"] != year:
-            raise OkanalysisError(
-                f"ข้อมูลที่ประมวลผลแล้วเป็นปีงบประมาณ {processed.meta['fiscal_year']}",
-                f"the processed data is for fiscal year {processed.meta['fiscal_year']}",
-                column="fiscal_year",
-                value=year,
-            )
-        return processed
-    return batch.process(path, fiscal_year=year)
+    return build(resolve_data(data_dir), fiscal_year=resolve_year(fiscal_year))
+
+
+def _store(circle_store: object) -> Path | None:
+    if circle_store in (None, ""):
+        return paths.circle_store()
+    return Path(thai.arabic_digits(str(circle_store))).expanduser()
 
 
 def open_district(
@@ -252,38 +290,40 @@ def open_district(
     fiscal_year: object = None,
     assessment_round: object = None,
     boundary_file: object = None,
+    circle_store: object = None,
 ) -> Report:
     """The report data of one district: checks every parameter first (a wrong code, path or
-    year fails here, in the notebook's first cell, with a clear message), processes raw data
-    once if needed (see `okanalysis.report.batch.process`) and returns the district's `Report`."""
-    setup()
+    year fails here, in the notebook's first cell, with a clear message), builds the results
+    once if needed (see `okanalysis.results.build`) and returns the district's `Report`."""
     lang = resolve_lang(lang)
+    setup(lang)
     code = resolve_amphoe(amphoe_code)
     boundaries = resolve_boundaries(boundary_file)
-    processed = _processed(data_dir, fiscal_year)
+    results = _results(data_dir, fiscal_year)
     names = hierarchy.districts().set_index("amphoe_code")
-    if code not in processed.meta["districts"]:
+    if code not in results.districts:
+        problems = results.manifest["problems"]
         raise OkanalysisError(
             f"ไม่มีข้อมูลหมู่บ้านของอำเภอ{names.at[code, 'amphoe_th']} ({code}) ในข้อมูลนี้ "
-            f"(แถวที่ถูกปฏิเสธทั้งจังหวัด {processed.meta['problems']:,} รายการ: ดูไฟล์ rejects "
+            f"(แถวที่ถูกปฏิเสธทั้งจังหวัด {problems:,} รายการ: ดูไฟล์ rejects "
             "จาก okanalysis validate)",
             f"no village of {names.at[code, 'amphoe_en']} ({code}) in this data "
-            f"({processed.meta['problems']:,} rows rejected in the province: see the rejects file "
+            f"({problems:,} rows rejected in the province: see the rejects file "
             "from okanalysis validate)",
             column="amphoe_code",
             value=code,
-            file=processed.meta["source"],
+            file=results.manifest["source"],
         )
     return Report(
         code,
         names.at[code, "amphoe_th"],
         names.at[code, "amphoe_en"],
         lang,
-        processed.meta["fiscal_year"],
+        results.fiscal_year,
         None if assessment_round in (None, "") else str(assessment_round),
         boundaries,
-        processed.path,
-        processed.meta,
+        results,
+        _store(circle_store),
     )
 
 
@@ -294,23 +334,24 @@ def open_province(
     fiscal_year: object = None,
     assessment_round: object = None,
     boundary_file: object = None,
+    circle_store: object = None,
 ) -> Report:
     """The report data of the whole province (see `open_district`)."""
-    setup()
     lang = resolve_lang(lang)
+    setup(lang)
     boundaries = resolve_boundaries(boundary_file)
-    processed = _processed(data_dir, fiscal_year)
+    results = _results(data_dir, fiscal_year)
     p = hierarchy.province()
     return Report(
         None,
         p["province_th"],
         p["province_en"],
         lang,
-        processed.meta["fiscal_year"],
+        results.fiscal_year,
         None if assessment_round in (None, "") else str(assessment_round),
         boundaries,
-        processed.path,
-        processed.meta,
+        results,
+        _store(circle_store),
     )
 
 
@@ -346,49 +387,6 @@ def floor_level(potential_parameters: Mapping) -> str:
     from okanalysis.topics import potential
 
     return potential.read_parameters(potential_parameters).levels[-1].code
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    return value
-
-
-def headline(
-    read: Callable[[str], pd.DataFrame], year: int | None, floor: str | None = None
-) -> dict:
-    """A district's headline figures from its processed tables (`read(name)`): villages and
-    sub-districts, households, recording and coverage, households assessed, the share below
-    the lowest potential level's line, the yearly money leaving for substitutable goods and
-    avoidable spending, and the facilitation budget. None where suppressed or missing."""
-    out: dict[str, Any] = {"fiscal_year": year}
-    with contextlib.suppress(MissingData):
-        rollup = read("rollup")
-        row = rollup[rollup["level"] == "amphoe"]
-        if len(row):
-            r = row.iloc[0]
-            floor = floor or next(
-                (
-                    c.removeprefix("share_")
-                    for c in reversed(rollup.columns)
-                    if c.startswith("share_")
-                ),
-                None,
-            )
-            for key in ("households", "households_recording", "coverage", "households_assessed",
-                        "substitutable_annual_satang", "avoidable_annual_satang"):  # fmt: skip
-                out[key] = _plain(r.get(key))
-            out["below_line_share"] = _plain(r.get(f"share_{floor}")) if floor else None
-        out["tambons"] = int((rollup["level"] == "tambon").sum())
-    with contextlib.suppress(MissingData):
-        money = read("budget")
-        if len(money):
-            b = money.iloc[0]
-            for key in ("villages", "budget_satang", "spent_satang"):
-                out[key] = _plain(b.get(key))
-    return out
 
 
 def headline_items(h: Mapping, lang: str = "th") -> list[tuple[str, str]]:
@@ -460,8 +458,16 @@ def notice(th: str, en: str, *, lang: str = "th") -> None:
     )
 
 
-def show(fig: Any) -> None:
-    """Display a plotly figure (one chart of the report)."""
+def show(fig: Any, *, lang: str | None = None) -> None:
+    """Display a plotly figure (one chart of the report); a chart with nothing to draw is said
+    in words instead of empty axes."""
+    if not drawable(fig):
+        notice(
+            "ไม่มีข้อมูลให้วาดแผนภูมินี้",
+            "There is nothing to draw in this chart.",
+            lang=lang or _LANG.get("lang", "th"),
+        )
+        return
     _display(fig)
 
 
@@ -623,43 +629,19 @@ def unmatched(names: pd.DataFrame, boundaries: object, *, lang: str = "th") -> N
         table(names, {"name": ("ชื่อ", "name"), f"reason_{lang}": ("เหตุผล", "reason")}, lang=lang)
 
 
-def _missing_part(exc: BaseException) -> bool:
-    """Whether an error means a part of okanalysis is absent (a function not written yet)."""
-    if isinstance(exc, ImportError):
-        return (exc.name or "").startswith("okanalysis")
-    if isinstance(exc, AttributeError):
-        obj = getattr(exc, "obj", None)
-        return getattr(obj, "__name__", "").startswith("okanalysis")
-    return False
-
-
 @contextlib.contextmanager
 def section(th: str, en: str = "", *, lang: str = "th", level: int = 2) -> Iterator[None]:
-    """A report section: shows its heading, runs the body and, when its data is missing (no
-    rows, no circle records...) or a part of okanalysis is not available yet, says so in
-    Thai and English instead of a traceback. Any other error is a real fault: it propagates,
-    so the batch marks the report failed."""
+    """A report section: shows its heading, runs the body and, when there is nothing to show
+    (no rows for this unit, no circle records yet, fewer than two freedom-table rounds...),
+    says so in Thai and English. Any other error is a fault: it propagates, so the batch
+    marks the report failed and names it."""
     heading(th, en, lang=lang, level=level)
     try:
         yield
-    except (MissingData, InputError) as exc:
+    except NothingToShow as exc:
         notice(
             f"ยังไม่มีข้อมูลส่วนนี้: {exc.expected_th}",
-            f"No data for this part yet: {exc.expected_en}",
-            lang=lang,
-        )
-    except OkanalysisError as exc:
-        notice(
-            f"แสดงส่วนนี้ไม่ได้: {exc.expected_th}",
-            f"This part cannot be shown: {exc.expected_en}",
-            lang=lang,
-        )
-    except (ImportError, AttributeError) as exc:
-        if not _missing_part(exc):
-            raise
-        notice(
-            "ส่วนนี้ของโปรแกรมยังไม่พร้อมใช้งาน จะแสดงเมื่อพร้อม",
-            "This part of the toolkit is not available yet; it will show once it is.",
+            f"Nothing to show here yet: {exc.expected_en}",
             lang=lang,
         )
 

@@ -26,7 +26,7 @@ from okanalysis.contract.hierarchy import (
     unit_frame,
 )
 from okanalysis.core import params
-from okanalysis.core.errors import OkanalysisError
+from okanalysis.core.errors import NothingToShow, OkanalysisError
 from okanalysis.topics import privacy
 
 #: Core leaders each village should have (the seed: คณะผู้นำหมู่บ้านละ 8 คน).
@@ -287,7 +287,7 @@ def default_rounds(dataset: Dataset) -> tuple[str, str]:
     """
     known = rounds(dataset)
     if len(known) < 2:
-        raise OkanalysisError(
+        raise NothingToShow(
             "ต้องมีการประเมินตารางอิสรภาพอย่างน้อย 2 รอบจึงจะเปรียบเทียบได้",
             "two freedom-table rounds are needed to compare",
             column="round",
