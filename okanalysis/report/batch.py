@@ -255,13 +255,11 @@ def _grade_summary(by: str) -> Callable[[Dataset, Options], pd.DataFrame]:
     """Computed and agreed grade counts per district (or zone, lead agency), both levels."""
 
     def compute(ds: Dataset, o: Options) -> pd.DataFrame:
-        from okanalysis.grading import grades as grading
+        from okanalysis.grading.change import summary
 
         graded = _graded(ds, o)
         sessions = _sessions(o)
-        return pd.concat(
-            [grading.summary(g, sessions, by=by) for g in graded.values()], ignore_index=True
-        )
+        return pd.concat([summary(g, sessions, by=by) for g in graded.values()], ignore_index=True)
 
     return compute
 

@@ -898,9 +898,9 @@ def labels(r: Report | None = None) -> dict[str, tuple[str, str]]:
 
     out = dict(potential.column_labels(r.potential_parameters if r else None))
     with contextlib.suppress(ImportError, AttributeError):
-        from okanalysis.grading import grades as grading
+        from okanalysis.grading.change import column_labels
 
-        out.update(grading.column_labels())
+        out.update(column_labels())
     out.update(PROGRAMME_LABELS)
     return out
 
