@@ -792,7 +792,8 @@ def current(
 ) -> pd.DataFrame:
     """The entry in force for each unit and round: the latest one not superseded by a correction.
 
-    Filter by unit and/or round; columns as in `history`.
+    Filter by unit and/or round; columns as in `history`. One entry per unit (the agreed grade
+    in force, whichever the round) is `in_force`.
     """
     clauses, params = [], []
     for column, value in (("unit_code", unit_code), ("round", round)):
@@ -803,6 +804,41 @@ def current(
     with _opened(store) as st:
         frame = _read(st.connection, where, tuple(params))
     return frame.loc[frame["is_current"]].reset_index(drop=True)
+
+
+def in_force(
+    sessions: CircleStore | str | os.PathLike[str] | pd.DataFrame,
+    *,
+    unit_code: str | None = None,
+    round: str | None = None,
+    level: str | None = None,
+) -> pd.DataFrame:
+    """The agreed grade in force: one entry per unit, the one reports, summaries and dashboards
+    show as what the circle agreed.
+
+    Of the entries in force (`current`: the latest entry of each unit and round not superseded
+    by a correction), the one of `round`; with `round` None, the one of each unit's latest round
+    by circle date, then by id (the later save). `sessions` is a store (or its path), or a frame
+    from `current` or `history` (entries no longer in force are left out). Filter by
+    `unit_code` and by `level` (village, tambon...). Columns as in `history`; by unit code.
+    """
+    if isinstance(sessions, pd.DataFrame):
+        frame = sessions
+        if frame.empty:
+            return frame.reset_index(drop=True)
+        if "is_current" in frame:
+            frame = frame.loc[frame["is_current"].astype(bool)]
+        for column, value in (("unit_code", unit_code), ("round", round)):
+            if value is not None:
+                frame = frame.loc[frame[column] == value]
+    else:
+        frame = current(sessions, unit_code, round)
+    if level is not None:
+        frame = frame.loc[frame["unit_level"] == level]
+    latest = frame.sort_values(["date", "id"], kind="stable").drop_duplicates(
+        "unit_code", keep="last"
+    )
+    return latest.sort_values("unit_code", kind="stable").reset_index(drop=True)
 
 
 def load_session(store: CircleStore | str | os.PathLike[str], session_id: int) -> CircleSession:

@@ -16,9 +16,8 @@ import pandas as pd
 
 from okanalysis.circles import store as circles
 from okanalysis.contract.hierarchy import check_choice
-from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES
+from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADE_RANK, GRADES
 from okanalysis.grading.grades import OVERALL, Grades
-from okanalysis.grading.rubric import RANK
 from okanalysis.topics import budget
 
 #: The groupings `summary` and `change` accept, and their key columns in `Grades.units`.
@@ -38,12 +37,7 @@ def _agreed(grades: Grades, sessions: pd.DataFrame | None, round: str | None) ->
     columns = ["unit_code", "component", "round", "shown", "agreed"]
     if sessions is None or sessions.empty:
         return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
-    s = sessions.loc[sessions["unit_level"] == grades.level]
-    if "is_current" in s:
-        s = s.loc[s["is_current"].astype(bool)]
-    if round is not None:
-        s = s.loc[s["round"] == round]
-    s = s.sort_values(["date", "id"]).drop_duplicates("unit_code", keep="last")
+    s = circles.in_force(sessions, round=round, level=grades.level)
     long = circles.component_scores(s).rename(columns={"computed": "shown"})
     overall = s[["unit_code", "round"]].assign(
         component=OVERALL, shown=s["computed_overall"], agreed=s["overall"]
@@ -177,9 +171,8 @@ def change(
     both = ends[0].merge(ends[1], on=["unit_code", "component"])
     both = both.dropna(subset=["grade_start", "grade_end"])
     both = both.loc[both["unit_code"].isin(set(grades.units["unit_code"]))]
-    steps = both["grade_end"].map(RANK).astype("int64") - both["grade_start"].map(RANK).astype(
-        "int64"
-    )
+    start_rank = both["grade_start"].map(GRADE_RANK).astype("int64")
+    steps = both["grade_end"].map(GRADE_RANK).astype("int64") - start_rank
     both["change"] = steps
     both["direction"] = np.select([steps > 0, steps < 0], ["up", "down"], "same")
     both["direction_th"] = both["direction"].map({k: v[0] for k, v in DIRECTIONS.items()})

@@ -36,10 +36,16 @@ from okanalysis.contract import hierarchy
 from okanalysis.contract.dataset import Dataset
 from okanalysis.contract.hierarchy import check_choice, code_at, unit_frame
 from okanalysis.core import thai
-from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES, component_name
+from okanalysis.core.components import (
+    COMPONENT_CODES,
+    COMPONENTS,
+    GRADE_RANK,
+    GRADES,
+    component_name,
+)
 from okanalysis.core.errors import OkanalysisError
 from okanalysis.grading.indicators import LEVELS, Evidence, missing, target_count
-from okanalysis.grading.rubric import BAND_TESTS, EPS, RANK, IndicatorRule, Rubric, read_rubric
+from okanalysis.grading.rubric import BAND_TESTS, EPS, IndicatorRule, Rubric, read_rubric
 from okanalysis.topics import privacy
 
 #: Indicator statuses: code -> (Thai, English).
@@ -426,16 +432,18 @@ def _overall(rubric: Rubric, components: pd.DataFrame) -> pd.DataFrame:
     wide = wide.reindex(columns=list(COMPONENT_CODES))
     status = components.pivot(index="unit_code", columns="component", values="status")
     applicable = (status != "not_applicable").sum(axis=1).to_numpy()
-    ranks = wide.apply(lambda c: c.map(RANK)).astype("Float64").fillna(0).to_numpy(dtype=float)
+    ranks = (
+        wide.apply(lambda c: c.map(GRADE_RANK)).astype("Float64").fillna(0).to_numpy(dtype=float)
+    )
     graded = (ranks > 0).sum(axis=1)
     result = np.full(len(wide), None, dtype=object)
     rule_of = np.full(len(wide), -1)
     for i, rule in enumerate(rubric.overall):
         ok = np.ones(len(wide), dtype=bool)
         for g, n in rule.at_least.items():
-            ok &= (ranks >= RANK[g]).sum(axis=1) >= n
+            ok &= (ranks >= GRADE_RANK[g]).sum(axis=1) >= n
         for g, n in rule.at_most.items():
-            ok &= ((ranks > 0) & (ranks <= RANK[g])).sum(axis=1) <= n
+            ok &= ((ranks > 0) & (ranks <= GRADE_RANK[g])).sum(axis=1) <= n
         hit = (rule_of < 0) & ok
         result[hit] = rule.grade
         rule_of[hit] = i
@@ -449,7 +457,7 @@ def _overall(rubric: Rubric, components: pd.DataFrame) -> pd.DataFrame:
     missing = components.loc[components["status"] != "graded"]
     not_graded = missing.groupby("unit_code")["component"].agg(", ".join)
     out["not_graded"] = pd.array(not_graded.reindex(wide.index).to_numpy(), dtype="str")
-    tallies = zip(*((ranks == RANK[g]).sum(axis=1) for g in GRADES), strict=True)
+    tallies = zip(*((ranks == GRADE_RANK[g]).sum(axis=1) for g in GRADES), strict=True)
     texts: dict[str, list[str]] = {"th": [], "en": []}
     for grade_, rule, ok, n, needed, tally in zip(
         result, rule_of, enough, graded, need, tallies, strict=True

@@ -24,7 +24,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from okanalysis.core import params, thai
-from okanalysis.core.components import COMPONENT_CODES, GRADES
+from okanalysis.core.components import COMPONENT_CODES, GRADE_RANK, GRADES
 from okanalysis.core.errors import ParameterError
 from okanalysis.grading.indicators import REGISTRY, IndicatorFunction
 
@@ -44,8 +44,6 @@ BAND_TESTS: dict[str, tuple[str, str]] = {
 _NEGATION = {"at_least": "below", "above": "at_most", "at_most": "above", "below": "at_least"}
 #: What a sentence template may name.
 PLACEHOLDERS = ("count", "of", "value", "target", "points")
-#: Grades as numbers, best highest: A 3, B 2, C 1.
-RANK: dict[str, int] = {g: len(GRADES) - i for i, g in enumerate(GRADES)}
 #: Tolerance of the threshold comparisons.
 EPS = 1e-9
 
@@ -477,7 +475,7 @@ def _overall_rules(data: Any, path: Path) -> tuple[tuple[OverallRule, ...], int]
     for r in params.require(raw, "rules", path, kind=list):
         params.only_keys(r, {"grade", "at_least", "at_most"}, path)
         grade = params.require(r, "grade", path, allowed=set(GRADES))
-        if rules and RANK[grade] > RANK[rules[-1].grade]:
+        if rules and GRADE_RANK[grade] > GRADE_RANK[rules[-1].grade]:
             _refuse(
                 path,
                 r,

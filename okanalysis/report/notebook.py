@@ -30,6 +30,7 @@ import pandas as pd
 from okanalysis.charts.style import GRADE_COLOURS, THAI_FONT_STACK
 from okanalysis.contract import hierarchy
 from okanalysis.core import paths, thai
+from okanalysis.core.components import GRADES
 from okanalysis.core.errors import InputError, OkanalysisError
 
 TEMPLATES = paths.REPORT_TEMPLATES
@@ -38,8 +39,9 @@ PLOTLY_JS = "plotly.min.js"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: Where `open_district` looks for data when no path is given.
 DEFAULT_DATA = "data/demo"
-#: Grades drawn as coloured letters in tables (the colours of `charts.style.GRADE_COLOURS`).
-GRADE_CLASSES = ("A", "B", "C")
+#: Grades drawn as coloured letters in tables (the colours of `charts.style.GRADE_COLOURS`):
+#: the grades of `core.components.GRADES`, best first.
+GRADE_CLASSES = GRADES
 LANGS = {"th": "th", "en": "en", "ไทย": "th", "thai": "th", "อังกฤษ": "en", "english": "en"}
 
 
@@ -738,17 +740,14 @@ def district_table(rollup: pd.DataFrame, allocation: pd.DataFrame, floor: str) -
 
 
 def latest_agreed(current: pd.DataFrame, assessment_round: str | None = None) -> pd.DataFrame:
-    """The agreed grades in force (from `circles.current`): those of `assessment_round`, or
-    each unit's latest round by date; one row per unit and component with the computed and
-    agreed grade, the reason for a difference and the evidence weighed."""
+    """The agreed grades in force (`circles.in_force` of the entries of `circles.current`):
+    those of `assessment_round`, or each unit's latest round by date; one row per unit and
+    component with the computed and agreed grade, the reason for a difference and the evidence
+    weighed."""
     from okanalysis.circles import store as circles
     from okanalysis.core.components import component_name
 
-    rows = current
-    if assessment_round is not None:
-        rows = rows[rows["round"] == assessment_round]
-    rows = rows.sort_values(["unit_code", "date", "id"]).drop_duplicates("unit_code", keep="last")
-    long = circles.component_scores(rows.reset_index(drop=True))
+    long = circles.component_scores(circles.in_force(current, round=assessment_round))
     long["component_th"] = long["component"].map(lambda c: component_name(c, "th"))
     long["component_en"] = long["component"].map(lambda c: component_name(c, "en"))
     return long.sort_values(
@@ -765,8 +764,6 @@ def _component_order(code: str) -> int:
 
 def grade_columns(frame: pd.DataFrame) -> list[str]:
     """The columns of a grading result that hold A/B/C grades."""
-    from okanalysis.core.components import GRADES
-
     found = []
     for c in frame.columns:
         values = frame[c].dropna()
@@ -778,8 +775,6 @@ def grade_columns(frame: pd.DataFrame) -> list[str]:
 
 def grade_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """How many units got A, B and C (and no grade) in each grade column of a grading result."""
-    from okanalysis.core.components import GRADES
-
     rows = []
     for c in grade_columns(frame):
         counts = frame[c].value_counts()
