@@ -27,7 +27,7 @@ import pandas as pd
 
 from okanalysis.contract import hierarchy, schema
 from okanalysis.contract.dataset import Dataset
-from okanalysis.core import paths, thai
+from okanalysis.core import labels, paths, thai
 from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES
 from okanalysis.core.errors import InputError, OkanalysisError
 
@@ -44,12 +44,9 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _FOREIGN = ("ฐานข้อมูล SQLite ของโปรแกรมอื่น", "an SQLite file of another program")
 
 #: The kinds of unit a circle is held for: code -> (Thai, English).
-UNIT_LEVELS: dict[str, tuple[str, str]] = {
-    "village": schema.LEVELS["village"],
-    "tambon": schema.LEVELS["tambon"],
-    "zone": ("โซน", "zone"),
-    "amphoe": schema.LEVELS["amphoe"],
-}
+UNIT_LEVELS: dict[str, tuple[str, str]] = labels.group(
+    "level", ("village", "tambon", "zone", "amphoe")
+)
 _UNIT_PATTERNS = {
     "village": schema.CODE_PATTERNS["village"],
     "tambon": schema.CODE_PATTERNS["tambon"],
@@ -59,7 +56,7 @@ _UNIT_PATTERNS = {
 
 #: Who took part, counted (never named): column -> (Thai, English).
 ROLE_COUNTS: dict[str, tuple[str, str]] = {
-    "cores": ("คุณกิจแกนนำ", "village cores"),
+    "cores": labels.pair("column.cores"),
     "villagers": ("ชาวบ้าน", "villagers"),
     "facilitators": ("คุณอำนวย", "facilitators"),
     "agency_staff": ("เจ้าหน้าที่หน่วยงาน", "agency staff"),
@@ -892,19 +889,14 @@ def component_scores(sessions: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- export and backup ----------------------------------------------------------------------------
-_SCORE_LABELS = {
-    "computed": ("ระดับจากข้อมูล", "computed grade"),
-    "agreed": ("ระดับที่วงตกลง", "agreed grade"),
-    "reason": ("เหตุผลที่ต่าง", "reason for the difference"),
-    "evidence": ("หลักฐานอื่น", "other evidence"),
-}
+_SCORE_LABELS = labels.group("column", _SCORE_FIELDS)
 #: Column headers of the exported table: column -> (Thai, English).
 EXPORT_LABELS: dict[str, tuple[str, str]] = {
     "id": ("เลขรายการ", "entry id"),
-    "status": ("สถานะ", "status"),
-    "unit_code": ("รหัสพื้นที่", "unit code"),
+    "status": labels.pair("column.status"),
+    "unit_code": labels.pair("column.unit_code"),
     "unit_level": ("ระดับของวง", "circle level"),
-    "round": ("รอบการประเมิน", "assessment round"),
+    "round": labels.pair("column.round"),
     "date": ("วันที่จัดวง", "date of the circle"),
     "facilitator": ("คุณอำนวยผู้จัดวง", "facilitator"),
     "participants": ("ผู้เข้าร่วมทั้งหมด (คน)", "participants (people)"),
@@ -921,7 +913,7 @@ EXPORT_LABELS: dict[str, tuple[str, str]] = {
     "note": ("บันทึกเพิ่มเติม", "note"),
     "supersedes": ("แก้ไขรายการที่", "corrects entry"),
     "superseded_by": ("ถูกแก้ไขโดยรายการที่", "corrected by entry"),
-    "rubric_version": ("รุ่นเกณฑ์การประเมิน", "rubric version"),
+    "rubric_version": labels.pair("column.rubric_version"),
     "created_at": ("เวลาที่บันทึก", "recorded at"),
 }
 _STATUS = {

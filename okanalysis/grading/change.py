@@ -16,7 +16,9 @@ import pandas as pd
 
 from okanalysis.circles import store as circles
 from okanalysis.contract.hierarchy import check_choice
+from okanalysis.core import labels
 from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADE_RANK, GRADES
+from okanalysis.core.labels import pair
 from okanalysis.grading.grades import OVERALL, Grades
 from okanalysis.topics import budget
 
@@ -124,9 +126,9 @@ def summary(
 
 
 def _component_label(lang: int) -> dict[str, str]:
-    labels = {c: v[lang] for c, v in COMPONENTS.items()}
-    labels[OVERALL] = ("ระดับรวม", "overall")[lang]
-    return labels
+    names = {c: v[lang] for c, v in COMPONENTS.items()}
+    names[OVERALL] = pair("grade.overall")[lang]
+    return names
 
 
 def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -134,11 +136,7 @@ def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
     return (part.astype("Float64") / whole.where(whole > 0)).astype("Float64")
 
 
-DIRECTIONS: dict[str, tuple[str, str]] = {
-    "up": ("ดีขึ้น", "improved"),
-    "same": ("คงเดิม", "unchanged"),
-    "down": ("ลดลง", "declined"),
-}
+DIRECTIONS: dict[str, tuple[str, str]] = labels.group("direction", ("up", "same", "down"))
 
 
 def change(
@@ -207,39 +205,24 @@ def change(
     return out
 
 
+#: The columns `column_labels` names, besides the components and the grade counts.
+LABELLED_COLUMNS: tuple[str, ...] = (
+    "unit_code", "unit_th", "amphoe_th", "zone_th", "component", "indicator", "status",
+    "value", "count", "of", "points", "band", "target", "grade", "mean_points", "why_th",
+    "why_en", OVERALL, "not_graded", "rubric_version", "units", "graded", "in_circle",
+    "agreement_rate",
+)  # fmt: skip
+
+
 def column_labels() -> dict[str, tuple[str, str]]:
-    """Thai and English labels of the columns of `Grades` tables and summaries."""
-    labels = {
-        "unit_code": ("รหัสพื้นที่", "unit code"),
-        "unit_th": ("ชื่อพื้นที่", "unit"),
-        "amphoe_th": ("อำเภอ", "district"),
-        "zone_th": ("โซน", "zone"),
-        "component": ("องค์ประกอบ", "component"),
-        "indicator": ("ตัวชี้วัด", "indicator"),
-        "status": ("สถานะ", "status"),
-        "value": ("ค่าที่วัดได้", "value"),
-        "count": ("จำนวน", "count"),
-        "of": ("จากทั้งหมด", "of"),
-        "points": ("คะแนน (1-3)", "points (1-3)"),
-        "band": ("ช่วงคะแนนที่ได้", "band"),
-        "target": ("เป้าหมาย", "target"),
-        "grade": ("ระดับ", "grade"),
-        "mean_points": ("คะแนนเฉลี่ย", "mean points"),
-        "why_th": ("เหตุผล", "why (Thai)"),
-        "why_en": ("เหตุผล (อังกฤษ)", "why"),
-        OVERALL: ("ระดับรวม", "overall grade"),
-        "not_graded": ("องค์ประกอบที่ประเมินไม่ได้", "components not graded"),
-        "rubric_version": ("รุ่นเกณฑ์การประเมิน", "rubric version"),
-        "units": ("จำนวนพื้นที่", "units"),
-        "graded": ("ประเมินได้", "graded"),
-        "in_circle": ("ผ่านวงเรียนรู้แล้ว", "graded in a circle"),
-        "agreement_rate": ("สัดส่วนที่วงเห็นตรงกับข้อมูล", "agreement rate"),
-    }
-    labels.update({c: v for c, v in COMPONENTS.items()})
+    """Thai and English labels of the columns of `Grades` tables and summaries (the words are
+    `okanalysis.core.labels`')."""
+    names = labels.group("column", LABELLED_COLUMNS)
+    names.update({c: v for c, v in COMPONENTS.items()})
     for g in GRADES:
-        labels[f"computed_{g}"] = (f"ระดับ {g} จากข้อมูล", f"computed {g}")
-        labels[f"agreed_{g}"] = (f"ระดับ {g} ที่วงตกลง", f"agreed {g}")
-    return labels
+        names[f"computed_{g}"] = pair(f"column.computed_{g}")
+        names[f"agreed_{g}"] = pair(f"column.agreed_{g}")
+    return names
 
 
 __all__ = [

@@ -44,21 +44,22 @@ from okanalysis.core.components import (
     component_name,
 )
 from okanalysis.core.errors import OkanalysisError
+from okanalysis.core.labels import label, pair
 from okanalysis.grading.indicators import LEVELS, Evidence, missing, target_count
 from okanalysis.grading.rubric import BAND_TESTS, EPS, IndicatorRule, Rubric, read_rubric
 from okanalysis.topics import privacy
 
 #: Indicator statuses: code -> (Thai, English).
 INDICATOR_STATUS: dict[str, tuple[str, str]] = {
-    "scored": ("ให้คะแนนแล้ว", "scored"),
-    "no_data": ("ไม่มีข้อมูล", "no data"),
-    "not_applicable": ("ไม่ใช้กับระดับนี้", "not applicable at this level"),
+    "scored": pair("indicator_status.scored"),
+    "no_data": pair("status.no_data"),
+    "not_applicable": pair("status.not_applicable"),
 }
 #: Component (and overall) statuses: code -> (Thai, English).
 GRADE_STATUS: dict[str, tuple[str, str]] = {
-    "graded": ("ประเมินได้", "graded"),
-    "no_data": ("ข้อมูลไม่พอประเมิน", "not enough data to grade"),
-    "not_applicable": ("ไม่ใช้กับระดับนี้", "not applicable at this level"),
+    "graded": pair("grade_status.graded"),
+    "no_data": pair("grade_status.no_data"),
+    "not_applicable": pair("status.not_applicable"),
 }
 #: The column (and component code) of the overall grade.
 OVERALL = "overall"
@@ -160,7 +161,7 @@ def _sentences(
     """Each row's sentence: the template filled in and the points; or why there is none."""
     fn = rule.function
     th = lang != "en"
-    no_data = f"{rule.name(lang)}: {'ไม่มีข้อมูล' if th else 'no data'}"
+    no_data = f"{rule.name(lang)}: {label('status.no_data', lang)}"
     noun = "ครัวเรือนหรือคน" if th else "households or people"
     hidden = f"{rule.name(lang)}: " + (
         f"ไม่แสดงตัวเลข (น้อยกว่า {min_size} {noun})"
@@ -464,7 +465,8 @@ def _overall(rubric: Rubric, components: pd.DataFrame) -> pd.DataFrame:
     ):
         counted = ", ".join(f"{g} {k}" for g, k in zip(GRADES, tally, strict=True))
         if ok:
-            for lang, word in (("th", "ระดับรวม"), ("en", "overall")):
+            for lang in ("th", "en"):
+                word = label("grade.overall", lang)
                 texts[lang].append(
                     f"{word} {grade_}: {counted} — {rubric.overall[rule].text(lang)}"
                 )

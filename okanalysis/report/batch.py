@@ -37,6 +37,7 @@ from okanalysis.contract import hierarchy
 from okanalysis.contract.dataset import Dataset
 from okanalysis.core import params, paths
 from okanalysis.core.errors import InputError, OkanalysisError
+from okanalysis.core.labels import pair
 from okanalysis.core.version import __version__
 from okanalysis.loading.validate import load
 from okanalysis.topics import privacy
@@ -501,7 +502,8 @@ def _read_part(folder: Path, part: str, name: str, errors: dict) -> pd.DataFrame
 
     file = folder / part / f"{name}.parquet"
     if name in errors or not file.is_file():
-        reason = errors.get(name, {"th": "ไม่มีข้อมูล", "en": "no data"})
+        th, en = pair("status.no_data")
+        reason = errors.get(name, {"th": th, "en": en})
         raise MissingData(reason["th"], reason["en"])
     return pd.read_parquet(file)
 
