@@ -9,6 +9,7 @@ import os
 import signal
 import sqlite3
 import time
+from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
@@ -81,6 +82,17 @@ def test_five_components_with_thai_and_english_names():
     assert all(th and en and th != en for th, en in COMPONENTS.values())
 
 
+def test_one_grade_order_best_first():
+    from okanalysis.core.components import GRADE_RANK, grade_rank
+    from okanalysis.report.notebook import GRADE_CLASSES
+
+    assert GRADE_RANK == {"A": 3, "B": 2, "C": 1}
+    assert [grade_rank(g) for g in GRADES] == [3, 2, 1]
+    assert sorted(["C", "A", "B"], key=grade_rank, reverse=True) == list(GRADES)
+    assert grade_rank(None) is None and grade_rank("D") is None and grade_rank(float("nan")) is None
+    assert GRADE_CLASSES == GRADES  # the report colours the same grades
+
+
 # --- saving and reading ------------------------------------------------------------------------
 def test_saved_session_reads_back_the_same(store):
     session = make_session()
@@ -122,6 +134,62 @@ def test_current_is_per_unit_and_round(store):
     hist = circles.history(store)
     assert list(hist["id"]) == [a, b, c, d]
     assert list(hist["is_current"]) == [True, True, False, True]
+
+
+# --- the agreed grade in force ---------------------------------------------------------------
+def test_in_force_a_correction_supersedes_the_corrected_entry(store):
+    first = circles.save_session(store, make_session())
+    fixed = circles.save_session(store, make_session(overall="A", supersedes=first))
+    now = circles.in_force(store)
+    assert list(now["id"]) == [fixed] and now["overall"].iloc[0] == "A"
+    # the same from the whole history: the superseded entry is not in force
+    assert list(circles.in_force(circles.history(store))["id"]) == [fixed]
+
+
+def test_in_force_is_the_latest_round_by_circle_date_then_id(store):
+    other = "80010102"
+    # the end-of-year circle typed in before the start-of-year one: the date decides, not the id
+    end = circles.save_session(store, make_session(round="end_2551", date=dt.date(2008, 9, 20)))
+    circles.save_session(store, make_session())  # start_2551, 2008-01-15, a later id
+    # two rounds on the same day: the later save is in force
+    circles.save_session(store, make_session(unit_code=other, round="r1"))
+    same_day = circles.save_session(store, make_session(unit_code=other, round="r2"))
+    now = circles.in_force(store)
+    assert list(now["unit_code"]) == [VILLAGE, other]  # one row per unit, by unit code
+    assert list(now["id"]) == [end, same_day]
+    assert list(circles.in_force(store, unit_code=other)["id"]) == [same_day]
+    assert circles.in_force(store, level="tambon").empty
+
+
+def test_in_force_of_a_given_round(store, tmp_path):
+    other = "80010102"
+    start = circles.save_session(store, make_session())
+    circles.save_session(store, make_session(round="end_2551", date=dt.date(2008, 9, 20)))
+    circles.save_session(store, make_session(unit_code=other, round="end_2551"))
+    now = circles.in_force(store, round="start_2551")
+    assert list(now["id"]) == [start]  # a unit without that round is left out
+    entries = circles.current(store)
+    assert list(circles.in_force(entries, round="start_2551")["id"]) == [start]
+    assert circles.in_force(entries.iloc[0:0]).empty
+    # by path too, as the batch and the dashboards pass it
+    assert list(circles.in_force(tmp_path / "circles.sqlite", round="start_2551")["id"]) == [start]
+
+
+def test_reports_and_summaries_read_the_grade_in_force(store):
+    from okanalysis.grading.change import _agreed
+    from okanalysis.report.notebook import latest_agreed
+
+    end = circles.save_session(
+        store, make_session(round="end_2551", date=dt.date(2008, 9, 20), overall="A")
+    )
+    circles.save_session(store, make_session())  # an earlier round, saved later
+    entries = circles.current(store)
+    shown = latest_agreed(entries)
+    assert set(shown["id"]) == {end}
+    assert list(shown["component"]) == list(COMPONENT_CODES)
+    agreed = _agreed(SimpleNamespace(level="village"), entries, None)  # reads only the level
+    assert agreed.set_index("component").loc["overall", "agreed"] == "A"
+    assert set(agreed["round"]) == {"end_2551"}
 
 
 def test_a_correction_must_name_a_live_entry_of_the_same_unit_and_round(store):

@@ -27,7 +27,9 @@ from okanalysis.contract.dataset import Dataset
 from okanalysis.core import params
 from okanalysis.core.errors import OkanalysisError, ParameterError
 from okanalysis.demo import synthetic as demo
-from okanalysis.grading import grades as grading
+from okanalysis.grading.change import change, summary
+from okanalysis.grading.grades import Grades, grade
+from okanalysis.grading.rubric import read_rubric
 
 T1, T2 = "800101", "800201"  # Nai Mueang (Mueang district), Phrom Khiri (Phrom Khiri district)
 V1, V2, V3, V4 = "80010101", "80010102", "80010103", "80020101"
@@ -227,15 +229,15 @@ def hand() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def graded(hand) -> grading.Grades:
-    return grading.grade(hand, "tambon")
+def graded(hand) -> Grades:
+    return grade(hand, "tambon")
 
 
-def unit(grades: grading.Grades, code: str) -> pd.Series:
+def unit(grades: Grades, code: str) -> pd.Series:
     return grades.units.set_index("unit_code").loc[code]
 
 
-def indicator(grades: grading.Grades, code: str, component: str, name: str) -> pd.Series:
+def indicator(grades: Grades, code: str, component: str, name: str) -> pd.Series:
     rows = grades.indicators
     pick = (rows["unit_code"] == code) & (rows["component"] == component)
     return rows.loc[pick & (rows["indicator"] == name)].iloc[0]
@@ -252,7 +254,7 @@ def test_hand_built_villages_get_the_grades_worked_out_by_hand(graded):
     for code, grades in expected.items():
         row = unit(villages, code)
         assert tuple(row[[*COMPONENT_CODES, "overall"]]) == grades, code
-    assert villages.rubric_version == graded.rubric_version == grading.read_rubric().version
+    assert villages.rubric_version == graded.rubric_version == read_rubric().version
 
 
 def test_indicator_values_points_bands_and_targets(graded):
@@ -329,9 +331,7 @@ def test_a_sub_district_uses_its_own_evidence_and_its_villages_grades(graded):
     assert comps.loc[(T1, "leadership"), "mean_points"] == pytest.approx(10 / 5.5)
     assert t1["leadership"] == "B"
     assert set(graded.units["unit_code"]) == {T1, T2}
-    again = grading.grade(
-        build(STRONG, MIDDLING, WEAK, UNREPORTED), "tambon", villages=graded.villages
-    )
+    again = grade(build(STRONG, MIDDLING, WEAK, UNREPORTED), "tambon", villages=graded.villages)
     pd.testing.assert_frame_equal(again.units, graded.units)
 
 
@@ -339,19 +339,19 @@ def test_village_grades_from_another_rubric_are_refused(hand, graded, tmp_path):
     other = tmp_path / "grading.yaml"
     other.write_text(RUBRIC.read_text(encoding="utf-8").replace("2551.1", "2551.2"), "utf-8")
     with pytest.raises(OkanalysisError, match="same rubric"):
-        grading.grade(hand, "tambon", rubric=other, villages=graded.villages)
+        grade(hand, "tambon", rubric=other, villages=graded.villages)
     with pytest.raises(OkanalysisError):
-        grading.grade(hand, "amphoe")
+        grade(hand, "amphoe")
 
 
 def test_shareable_hides_figures_of_small_groups_but_keeps_the_grade(tmp_path):
     few = build(replace(WEAK, code=V1, households=3, health=(3, 1)))
-    shared = grading.grade(few, "village", shareable=True)
+    shared = grade(few, "village", shareable=True)
     health = indicator(shared, V1, "standards", "health")
     assert health["suppressed"] and pd.isna(health["value"]) and pd.isna(health["count"])
     assert health["points"] == 1
     assert "fewer than 5" in health["says_en"] and "1 of 3" not in health["says_en"]
-    internal = indicator(grading.grade(few, "village"), V1, "standards", "health")
+    internal = indicator(grade(few, "village"), V1, "standards", "health")
     assert not internal["suppressed"] and (internal["count"], internal["of"]) == (1, 3)
     assert unit(shared, V1)["standards"] == "C"
 
@@ -411,7 +411,7 @@ def evidence_pair(draw) -> tuple[Village, Village]:
 )
 @given(evidence_pair())
 def test_better_evidence_never_lowers_a_grade(villages):
-    worse, better = (grading.grade(build(v), "village").units.iloc[0] for v in villages)
+    worse, better = (grade(build(v), "village").units.iloc[0] for v in villages)
     rank = {g: len(GRADES) - i for i, g in enumerate(GRADES)}
     for column in (*COMPONENT_CODES, "overall"):
         assert rank[better[column]] >= rank[worse[column]], column
@@ -424,8 +424,8 @@ def province() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def province_grades(province) -> grading.Grades:
-    return grading.grade(province, "tambon")
+def province_grades(province) -> Grades:
+    return grade(province, "tambon")
 
 
 def test_every_component_comes_out_a_b_and_c_on_the_demo_province(province_grades):
@@ -446,7 +446,7 @@ def test_row_order_never_changes_a_grade(province, province_grades):
             for name, frame in province.tables.items()
         }
     )
-    again = grading.grade(shuffled, "tambon")
+    again = grade(shuffled, "tambon")
     for mine, theirs in ((again, province_grades), (again.villages, province_grades.villages)):
         pd.testing.assert_frame_equal(mine.units, theirs.units)
         pd.testing.assert_frame_equal(mine.components, theirs.components)
@@ -463,14 +463,14 @@ def edited(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
 
 
 def test_a_changed_cut_off_changes_the_grade_as_expected(hand, tmp_path):
-    before = unit(grading.grade(hand, "village"), V2)
+    before = unit(grade(hand, "village"), V2)
     assert before["leadership"] == "B"  # every indicator 2 points: mean 2.0
     stricter = edited(tmp_path, "B: {mean_at_least: 1.75}", "B: {mean_at_least: 2.1}")
-    assert unit(grading.grade(hand, "village", stricter), V2)["leadership"] == "C"
+    assert unit(grade(hand, "village", stricter), V2)["leadership"] == "C"
     looser = edited(
         tmp_path, "A: {mean_at_least: 2.5, lowest_at_least: 2}", "A: {mean_at_least: 2.0}"
     )
-    graded = grading.grade(hand, "village", looser)
+    graded = grade(hand, "village", looser)
     assert unit(graded, V2)["leadership"] == "A"
     assert unit(graded, V2)["master_plan"] == "B"  # only the first component's cut-off moved
 
@@ -516,7 +516,7 @@ def line_of(path: Path, text: str) -> int:
 def test_a_malformed_rubric_is_refused_with_its_line(tmp_path, old, new, at, message):
     path = edited(tmp_path, old, new)
     with pytest.raises(ParameterError, match=re.escape(message)) as caught:
-        grading.read_rubric(path)
+        read_rubric(path)
     assert caught.value.file == str(path)
     expected = line_of(path, at)
     assert caught.value.row == expected or (message == "malformed YAML" and caught.value.row)
@@ -528,18 +528,18 @@ def test_a_missing_component_is_named(tmp_path):
     path = tmp_path / "grading.yaml"
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(ParameterError, match=r"missing components \['standards'\]"):
-        grading.read_rubric(path)
+        read_rubric(path)
 
 
 def test_rubric_version_follows_the_content_not_the_comments(tmp_path):
-    base = grading.read_rubric(RUBRIC).version
+    base = read_rubric(RUBRIC).version
     assert re.fullmatch(r"[0-9a-f]{12}", base)
     commented = edited(tmp_path, 'version: "2551.1"', 'version: "2551.1"  # แก้ไขคำอธิบาย')
-    assert grading.read_rubric(commented).version == base
+    assert read_rubric(commented).version == base
     changed = edited(tmp_path, "at_least: 0.875", "at_least: 0.8")
-    assert grading.read_rubric(changed).version != base
+    assert read_rubric(changed).version != base
     # a copy changed in memory (tuning in a notebook) is not the file's rubric either
-    rubric = grading.read_rubric(RUBRIC)
+    rubric = read_rubric(RUBRIC)
     first = rubric.components[0]
     tuned = replace(rubric, components=(replace(first, min_indicators=2), *rubric.components[1:]))
     assert tuned.version != base and rubric.version == base
@@ -581,7 +581,7 @@ def sessions(graded, tmp_path) -> pd.DataFrame:
 
 
 def test_summary_counts_computed_and_agreed_grades_per_district(graded, sessions):
-    out = grading.summary(graded.villages, sessions, by="amphoe", round="end-2551")
+    out = summary(graded.villages, sessions, by="amphoe", round="end-2551")
     mueang = out.set_index(["amphoe_code", "component"]).loc["8001"]
     centre = mueang.loc["learning_centre"]
     assert (centre["units"], centre["graded"]) == (3, 3)
@@ -598,23 +598,21 @@ def test_summary_counts_computed_and_agreed_grades_per_district(graded, sessions
 
 
 def test_summary_per_zone_agency_and_province(graded, sessions):
-    by_agency = grading.summary(graded.villages, sessions, by="agency")
+    by_agency = summary(graded.villages, sessions, by="agency")
     assert set(by_agency["agency"]) == {"admin"}  # both districts are led by the administration
     overall = by_agency.set_index("component").loc["overall"]
     assert (overall["units"], overall["in_circle"]) == (4, 2)
-    province = grading.summary(graded.villages, by="province")
+    province = summary(graded.villages, by="province")
     assert province.set_index("component").loc["leadership", "units"] == 4
     assert (province["in_circle"] == 0).all()
-    zones = grading.summary(graded.villages, sessions, by="zone").set_index(
-        ["zone_id", "component"]
-    )
+    zones = summary(graded.villages, sessions, by="zone").set_index(["zone_id", "component"])
     assert zones.loc[("Z1", "overall"), "units"] == 3 and zones.loc[("Z2", "overall"), "units"] == 1
     assert zones.loc[("Z1", "overall"), "in_circle"] == 2
     assert zones.loc[("Z1", "overall"), "zone_th"] == "โซน Z1"
 
 
 def test_change_between_two_rounds(graded, sessions):
-    per_unit = grading.change(graded.villages, sessions, "start-2551", "end-2551")
+    per_unit = change(graded.villages, sessions, "start-2551", "end-2551")
     v2 = per_unit.set_index(["unit_code", "component"]).loc[V2]
     assert (v2.loc["learning_centre", "grade_start"], v2.loc["learning_centre", "grade_end"]) == (
         "C",
@@ -623,7 +621,7 @@ def test_change_between_two_rounds(graded, sessions):
     assert v2.loc["learning_centre", "change"] == 1
     assert v2.loc["learning_centre", "direction"] == "up"
     assert v2.loc["leadership", "direction"] == "same"
-    counted = grading.change(graded.villages, sessions, "start-2551", "end-2551", by="amphoe")
+    counted = change(graded.villages, sessions, "start-2551", "end-2551", by="amphoe")
     centre = counted.set_index("component").loc["learning_centre"]
     assert (centre["units"], centre["improved"], centre["unchanged"], centre["declined"]) == (
         2,
@@ -631,7 +629,7 @@ def test_change_between_two_rounds(graded, sessions):
         1,
         0,
     )
-    computed = grading.change(graded.villages, sessions, "start-2551", "end-2551", which="computed")
+    computed = change(graded.villages, sessions, "start-2551", "end-2551", which="computed")
     assert (computed["change"] == 0).all()  # the data's grades did not move
-    assert grading.change(graded.villages, sessions, "start-2551", "end-2552").empty
-    assert grading.change(graded, sessions, "start-2551", "end-2551", by="zone").empty  # villages'
+    assert change(graded.villages, sessions, "start-2551", "end-2552").empty
+    assert change(graded, sessions, "start-2551", "end-2551", by="zone").empty  # villages'

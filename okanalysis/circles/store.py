@@ -27,7 +27,7 @@ import pandas as pd
 
 from okanalysis.contract import hierarchy, schema
 from okanalysis.contract.dataset import Dataset
-from okanalysis.core import paths, thai
+from okanalysis.core import labels, paths, thai
 from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES
 from okanalysis.core.errors import InputError, OkanalysisError
 
@@ -44,12 +44,9 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _FOREIGN = ("ฐานข้อมูล SQLite ของโปรแกรมอื่น", "an SQLite file of another program")
 
 #: The kinds of unit a circle is held for: code -> (Thai, English).
-UNIT_LEVELS: dict[str, tuple[str, str]] = {
-    "village": schema.LEVELS["village"],
-    "tambon": schema.LEVELS["tambon"],
-    "zone": ("โซน", "zone"),
-    "amphoe": schema.LEVELS["amphoe"],
-}
+UNIT_LEVELS: dict[str, tuple[str, str]] = labels.group(
+    "level", ("village", "tambon", "zone", "amphoe")
+)
 _UNIT_PATTERNS = {
     "village": schema.CODE_PATTERNS["village"],
     "tambon": schema.CODE_PATTERNS["tambon"],
@@ -59,7 +56,7 @@ _UNIT_PATTERNS = {
 
 #: Who took part, counted (never named): column -> (Thai, English).
 ROLE_COUNTS: dict[str, tuple[str, str]] = {
-    "cores": ("คุณกิจแกนนำ", "village cores"),
+    "cores": labels.pair("column.cores"),
     "villagers": ("ชาวบ้าน", "villagers"),
     "facilitators": ("คุณอำนวย", "facilitators"),
     "agency_staff": ("เจ้าหน้าที่หน่วยงาน", "agency staff"),
@@ -792,7 +789,8 @@ def current(
 ) -> pd.DataFrame:
     """The entry in force for each unit and round: the latest one not superseded by a correction.
 
-    Filter by unit and/or round; columns as in `history`.
+    Filter by unit and/or round; columns as in `history`. One entry per unit (the agreed grade
+    in force, whichever the round) is `in_force`.
     """
     clauses, params = [], []
     for column, value in (("unit_code", unit_code), ("round", round)):
@@ -803,6 +801,41 @@ def current(
     with _opened(store) as st:
         frame = _read(st.connection, where, tuple(params))
     return frame.loc[frame["is_current"]].reset_index(drop=True)
+
+
+def in_force(
+    sessions: CircleStore | str | os.PathLike[str] | pd.DataFrame,
+    *,
+    unit_code: str | None = None,
+    round: str | None = None,
+    level: str | None = None,
+) -> pd.DataFrame:
+    """The agreed grade in force: one entry per unit, the one reports, summaries and dashboards
+    show as what the circle agreed.
+
+    Of the entries in force (`current`: the latest entry of each unit and round not superseded
+    by a correction), the one of `round`; with `round` None, the one of each unit's latest round
+    by circle date, then by id (the later save). `sessions` is a store (or its path), or a frame
+    from `current` or `history` (entries no longer in force are left out). Filter by
+    `unit_code` and by `level` (village, tambon...). Columns as in `history`; by unit code.
+    """
+    if isinstance(sessions, pd.DataFrame):
+        frame = sessions
+        if frame.empty:
+            return frame.reset_index(drop=True)
+        if "is_current" in frame:
+            frame = frame.loc[frame["is_current"].astype(bool)]
+        for column, value in (("unit_code", unit_code), ("round", round)):
+            if value is not None:
+                frame = frame.loc[frame[column] == value]
+    else:
+        frame = current(sessions, unit_code, round)
+    if level is not None:
+        frame = frame.loc[frame["unit_level"] == level]
+    latest = frame.sort_values(["date", "id"], kind="stable").drop_duplicates(
+        "unit_code", keep="last"
+    )
+    return latest.sort_values("unit_code", kind="stable").reset_index(drop=True)
 
 
 def load_session(store: CircleStore | str | os.PathLike[str], session_id: int) -> CircleSession:
@@ -856,19 +889,14 @@ def component_scores(sessions: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- export and backup ----------------------------------------------------------------------------
-_SCORE_LABELS = {
-    "computed": ("ระดับจากข้อมูล", "computed grade"),
-    "agreed": ("ระดับที่วงตกลง", "agreed grade"),
-    "reason": ("เหตุผลที่ต่าง", "reason for the difference"),
-    "evidence": ("หลักฐานอื่น", "other evidence"),
-}
+_SCORE_LABELS = labels.group("column", _SCORE_FIELDS)
 #: Column headers of the exported table: column -> (Thai, English).
 EXPORT_LABELS: dict[str, tuple[str, str]] = {
     "id": ("เลขรายการ", "entry id"),
-    "status": ("สถานะ", "status"),
-    "unit_code": ("รหัสพื้นที่", "unit code"),
+    "status": labels.pair("column.status"),
+    "unit_code": labels.pair("column.unit_code"),
     "unit_level": ("ระดับของวง", "circle level"),
-    "round": ("รอบการประเมิน", "assessment round"),
+    "round": labels.pair("column.round"),
     "date": ("วันที่จัดวง", "date of the circle"),
     "facilitator": ("คุณอำนวยผู้จัดวง", "facilitator"),
     "participants": ("ผู้เข้าร่วมทั้งหมด (คน)", "participants (people)"),
@@ -885,7 +913,7 @@ EXPORT_LABELS: dict[str, tuple[str, str]] = {
     "note": ("บันทึกเพิ่มเติม", "note"),
     "supersedes": ("แก้ไขรายการที่", "corrects entry"),
     "superseded_by": ("ถูกแก้ไขโดยรายการที่", "corrected by entry"),
-    "rubric_version": ("รุ่นเกณฑ์การประเมิน", "rubric version"),
+    "rubric_version": labels.pair("column.rubric_version"),
     "created_at": ("เวลาที่บันทึก", "recorded at"),
 }
 _STATUS = {

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from okanalysis.core import labels
+
 if TYPE_CHECKING:  # pandera loads only when a table is validated (faster kernel start)
     import pandera.pandas as pa
 
@@ -56,19 +58,9 @@ CODE_PATTERNS = {
 CODE_DIGITS = {"province": 2, "amphoe": 4, "tambon": 6, "village": 8}
 
 # --- choice lists (code -> Thai, English) -----------------------------------------------------
-LEVELS = {
-    "village": ("หมู่บ้าน", "village"),
-    "tambon": ("ตำบล", "sub-district"),
-    "amphoe": ("อำเภอ", "district"),
-    "province": ("จังหวัด", "province"),
-}
-ROLES = {
-    "core": ("คุณกิจแกนนำหมู่บ้าน", "village core leader"),
-    "tambon_facilitator": ("คุณอำนวยตำบล", "sub-district facilitator"),
-    "district_team": ("คุณอำนวยอำเภอ", "district facilitation team"),
-    "khun_ua": ("คุณเอื้อ", "enabler (khun ua)"),
-    "province_team": ("คุณอำนวยจังหวัด", "province facilitation team"),
-}
+# the levels and roles are named in `okanalysis.core.labels`, the one label registry
+LEVELS = labels.group("level", ("village", "tambon", "amphoe", "province"))
+ROLES = labels.group("role")
 GENDERS = {"male": ("ชาย", "male"), "female": ("หญิง", "female"), "other": ("อื่น ๆ", "other")}
 MAIN_INCOME = {
     "rubber": ("ยางพารา", "rubber"),

@@ -1,24 +1,14 @@
 """okanalysis.grading: grading villages and sub-districts on the five components.
 
 The names below are this layer's public API (`okanalysis.grading.open_...`); modules inside
-okanalysis import the module that defines a name, never this file.
+okanalysis import the module that defines a name, never this file: the rubric is
+`okanalysis.grading.rubric`, computing grades `okanalysis.grading.grades`, summaries over
+grades and circles `okanalysis.grading.change`.
 """
 
-from okanalysis.grading.grades import (
-    APPLIES_TO,
-    DIRECTIONS,
-    GRADE_STATUS,
-    GROUPINGS,
-    INDICATOR_STATUS,
-    OVERALL,
-    Grades,
-    Rubric,
-    change,
-    column_labels,
-    grade,
-    read_rubric,
-    summary,
-)
+from okanalysis.grading.change import DIRECTIONS, GROUPINGS, change, column_labels, summary
+from okanalysis.grading.grades import GRADE_STATUS, INDICATOR_STATUS, OVERALL, Grades, grade
+from okanalysis.grading.rubric import APPLIES_TO, Rubric, read_rubric
 
 __all__ = [
     "APPLIES_TO",

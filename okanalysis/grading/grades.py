@@ -1,12 +1,13 @@
 """The five-component grade: computed from the evidence, with the reason, by an editable rubric.
 
 `grade(dataset, level)` scores every village (or sub-district) on the indicators of
-`parameters/grading.yaml`, each measured by a named function of `okanalysis.indicators`: an
-indicator's value falls in a band worth 1-3 points (as the sufficiency-economy scoring of the
-time), a component's weighted mean of points against its cut-offs gives A, B or C, and the
-rubric's overall rule combines the five. A sub-district is graded on its own evidence and, as
-the rubric says, on its villages' grades. The data's grade is the circle's starting point: the
-circle agrees the final grade (`okanalysis.circles`), and `summary` and `change` put the two
+`parameters/grading.yaml` (the rubric, `okanalysis.grading.rubric`), each measured by a named
+function of `okanalysis.grading.indicators`: an indicator's value falls in a band worth 1-3
+points (as the sufficiency-economy scoring of the time), a component's weighted mean of points
+against its cut-offs gives A, B or C, and the rubric's overall rule combines the five. A
+sub-district is graded on its own evidence and, as the rubric says, on its villages' grades.
+The data's grade is the circle's starting point: the circle agrees the final grade
+(`okanalysis.circles`), and `summary` and `change` (`okanalysis.grading.change`) put the two
 side by side per district, zone or lead agency.
 
 The result is a `Grades` object holding three tidy tables a dashboard or report uses as they
@@ -22,568 +23,46 @@ with each agreed grade, so a later rubric change never rewrites an earlier grade
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import json
 import os
-import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
-from pathlib import Path
-from typing import Any, NoReturn
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from okanalysis.circles import store as circles
 from okanalysis.contract import hierarchy
 from okanalysis.contract.dataset import Dataset
 from okanalysis.contract.hierarchy import check_choice, code_at, unit_frame
-from okanalysis.core import params, thai
-from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES, component_name
-from okanalysis.core.errors import OkanalysisError, ParameterError
-from okanalysis.grading.indicators import (
-    LEVELS,
-    REGISTRY,
-    Evidence,
-    IndicatorFunction,
-    missing,
-    target_count,
+from okanalysis.core import thai
+from okanalysis.core.components import (
+    COMPONENT_CODES,
+    COMPONENTS,
+    GRADE_RANK,
+    GRADES,
+    component_name,
 )
-from okanalysis.topics import budget, privacy
+from okanalysis.core.errors import OkanalysisError
+from okanalysis.core.labels import label, pair
+from okanalysis.grading.indicators import LEVELS, Evidence, missing, target_count
+from okanalysis.grading.rubric import BAND_TESTS, EPS, IndicatorRule, Rubric, read_rubric
+from okanalysis.topics import privacy
 
 #: Indicator statuses: code -> (Thai, English).
 INDICATOR_STATUS: dict[str, tuple[str, str]] = {
-    "scored": ("ให้คะแนนแล้ว", "scored"),
-    "no_data": ("ไม่มีข้อมูล", "no data"),
-    "not_applicable": ("ไม่ใช้กับระดับนี้", "not applicable at this level"),
+    "scored": pair("indicator_status.scored"),
+    "no_data": pair("status.no_data"),
+    "not_applicable": pair("status.not_applicable"),
 }
 #: Component (and overall) statuses: code -> (Thai, English).
 GRADE_STATUS: dict[str, tuple[str, str]] = {
-    "graded": ("ประเมินได้", "graded"),
-    "no_data": ("ข้อมูลไม่พอประเมิน", "not enough data to grade"),
-    "not_applicable": ("ไม่ใช้กับระดับนี้", "not applicable at this level"),
+    "graded": pair("grade_status.graded"),
+    "no_data": pair("grade_status.no_data"),
+    "not_applicable": pair("status.not_applicable"),
 }
-#: Where `applies_to` sends an indicator.
-APPLIES_TO: dict[str, tuple[str, ...]] = {
-    "village": ("village",),
-    "tambon": ("tambon",),
-    "both": ("village", "tambon"),
-}
-#: Band tests: key -> (symbol, which way is better).
-BAND_TESTS: dict[str, tuple[str, str]] = {
-    "at_least": ("≥", "higher"),
-    "above": (">", "higher"),
-    "at_most": ("≤", "lower"),
-    "below": ("<", "lower"),
-}
-_NEGATION = {"at_least": "below", "above": "at_most", "at_most": "above", "below": "at_least"}
-#: What a sentence template may name.
-PLACEHOLDERS = ("count", "of", "value", "target", "points")
-#: Grades as numbers, best highest: A 3, B 2, C 1.
-RANK: dict[str, int] = {g: len(GRADES) - i for i, g in enumerate(GRADES)}
-#: The groupings `summary` and `change` accept, and their key columns in `Grades.units`.
-GROUPINGS: dict[str, tuple[str, ...]] = {
-    "amphoe": ("amphoe_code", "amphoe_th", "amphoe_en"),
-    "zone": ("zone_id", "zone_th"),
-    "agency": ("agency", "agency_th", "agency_en"),
-    "province": ("province_code", "province_th", "province_en"),
-}
+#: The column (and component code) of the overall grade.
 OVERALL = "overall"
-_EPS = 1e-9
-
-
-# --- the rubric ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Band:
-    """Points for a value passing `test threshold`; the last band (test None) takes the rest."""
-
-    points: int
-    test: str | None = None
-    threshold: float | None = None
-
-    def passes(self, values: np.ndarray) -> np.ndarray:
-        """Which values pass this band's test (the floor band passes everything)."""
-        if self.test is None:
-            return np.ones(len(values), dtype=bool)
-        t = self.threshold
-        with np.errstate(invalid="ignore"):
-            return {
-                "at_least": values >= t - _EPS,
-                "above": values > t + _EPS,
-                "at_most": values <= t + _EPS,
-                "below": values < t - _EPS,
-            }[self.test]
-
-
-@dataclass(frozen=True)
-class IndicatorRule:
-    """One indicator of a component: its names, function, levels, weight and bands."""
-
-    code: str
-    name_th: str
-    name_en: str
-    function: IndicatorFunction
-    applies_to: tuple[str, ...]
-    weight: float
-    bands: tuple[Band, ...]
-    says_th: str | None
-    says_en: str | None
-    options: Mapping[str, Any]
-
-    def name(self, lang: str = "th") -> str:
-        return self.name_en if lang == "en" else self.name_th
-
-    def band_text(self, index: int) -> str:
-        """The test of band `index` as shown ("≥ 75%", a stage by its number: "≥ 2"); the
-        floor band shows the opposite of the band above it ("< 50%")."""
-        band = self.bands[index]
-        if band.test is None:  # the floor band (never the first: there are at least two)
-            above = self.bands[index - 1]
-            test, threshold = _NEGATION[above.test], above.threshold
-        else:
-            test, threshold = band.test, band.threshold
-        if self.function.value_format == "stage":
-            shown = thai.format_number(threshold)
-        else:
-            shown = self.function.format_value(threshold, "en")
-        return f"{BAND_TESTS[test][0]} {shown}"
-
-
-@dataclass(frozen=True)
-class Cut:
-    """What a component needs for a grade: a weighted mean of points, and optionally no
-    indicator scoring below `lowest_at_least`."""
-
-    grade: str
-    mean_at_least: float
-    lowest_at_least: int | None = None
-
-
-@dataclass(frozen=True)
-class ComponentRule:
-    """How one component is graded: its indicators, the cut-offs for A and B, and how many
-    indicators must have data before it is graded at all."""
-
-    code: str
-    indicators: tuple[IndicatorRule, ...]
-    cuts: tuple[Cut, ...]
-    min_indicators: int
-
-    def applicable(self, level: str) -> tuple[IndicatorRule, ...]:
-        return tuple(i for i in self.indicators if level in i.applies_to)
-
-
-@dataclass(frozen=True)
-class OverallRule:
-    """One line of the overall rule: `grade` when at least `at_least[g]` components are graded
-    g or better and at most `at_most[g]` are graded g or worse; no conditions: everyone else."""
-
-    grade: str
-    at_least: Mapping[str, int]
-    at_most: Mapping[str, int]
-
-    def text(self, lang: str = "th") -> str:
-        parts = []
-        for g, n in self.at_least.items():
-            better = "" if g == GRADES[0] else (" ขึ้นไป" if lang == "th" else " or better")
-            parts.append(
-                f"อย่างน้อย {n} องค์ประกอบได้ {g}{better}"
-                if lang == "th"
-                else f"at least {n} components {g}{better}"
-            )
-        for g, n in self.at_most.items():
-            worse = "" if g == GRADES[-1] else (" ลงมา" if lang == "th" else " or worse")
-            if n == 0:
-                parts.append(
-                    f"ไม่มีองค์ประกอบใดได้ {g}{worse}" if lang == "th" else f"no component {g}{worse}"
-                )
-            else:
-                parts.append(
-                    f"ได้ {g}{worse} ไม่เกิน {n} องค์ประกอบ"
-                    if lang == "th"
-                    else f"at most {n} components {g}{worse}"
-                )
-        if not parts:
-            return "กรณีอื่น" if lang == "th" else "otherwise"
-        return (" และ " if lang == "th" else " and ").join(parts)
-
-
-@dataclass(frozen=True)
-class Rubric:
-    """The whole rubric, validated: five components and the overall rule.
-
-    `version` is a hash of its content (what the YAML says, comments and layout aside):
-    results and the circle store keep it, so an earlier grade always says which rubric gave
-    it. A copy with anything changed (`dataclasses.replace`) has a version of its own.
-    """
-
-    path: str
-    label: str
-    components: tuple[ComponentRule, ...]
-    overall: tuple[OverallRule, ...]
-    min_graded: int
-
-    def component(self, code: str) -> ComponentRule:
-        return next(c for c in self.components if c.code == code)
-
-    @cached_property
-    def version(self) -> str:
-        """12 hex digits of the SHA-256 of the rubric's content."""
-        content = json.dumps(_content(self), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(content.encode()).hexdigest()[:12]
-
-
-def _content(rubric: Rubric) -> dict[str, Any]:
-    """Everything that decides a grade, as plain data (functions by their registry name)."""
-    return {
-        "label": rubric.label,
-        "min_graded": rubric.min_graded,
-        "overall": [[r.grade, dict(r.at_least), dict(r.at_most)] for r in rubric.overall],
-        "components": [
-            {
-                "code": c.code,
-                "min_indicators": c.min_indicators,
-                "cuts": [[k.grade, k.mean_at_least, k.lowest_at_least] for k in c.cuts],
-                "indicators": [
-                    {
-                        "code": i.code,
-                        "names": [i.name_th, i.name_en],
-                        "function": i.function.name,
-                        "applies_to": list(i.applies_to),
-                        "weight": i.weight,
-                        "bands": [[b.points, b.test, b.threshold] for b in i.bands],
-                        "says": [i.says_th, i.says_en],
-                        "options": dict(i.options),
-                    }
-                    for i in c.indicators
-                ],
-            }
-            for c in rubric.components
-        ],
-    }
-
-
-def _refuse(
-    path: Path, item: Any, th: str, en: str, column: str | None = None, value: object = None
-) -> NoReturn:
-    raise ParameterError(
-        th, en, file=str(path), row=getattr(item, "line", None), column=column, value=value
-    )
-
-
-def _number(item: Any, key: str, path: Path, *, low: float, high: float | None = None) -> float:
-    value = params.require(item, key, path)
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    if not ok or value < low or (high is not None and value > high):
-        span = f"{low} ถึง {high}" if high is not None else f"ไม่น้อยกว่า {low}"
-        span_en = f"between {low} and {high}" if high is not None else f"at least {low}"
-        _refuse(path, item, f"ต้องเป็นตัวเลข{span}", f"must be a number {span_en}", key, value)
-    return float(value)
-
-
-def _whole(item: Any, key: str, path: Path, *, low: int, high: int) -> int:
-    value = params.require(item, key, path)
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        _refuse(
-            path,
-            item,
-            f"ต้องเป็นจำนวนเต็ม {low} ถึง {high}",
-            f"must be a whole number from {low} to {high}",
-            key,
-            value,
-        )
-    return value
-
-
-def _text(item: Any, key: str, path: Path) -> str:
-    value = params.require(item, key, path)
-    if not isinstance(value, str) or not value.strip():
-        _refuse(path, item, "ต้องเป็นข้อความที่ไม่ว่าง", "must be non-empty text", key, value)
-    return value
-
-
-def _template(item: Any, key: str, path: Path) -> str | None:
-    if key not in item:
-        return None
-    text = _text(item, key, path)
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        _refuse(path, item, f"รูปแบบประโยคผิด ({exc})", f"malformed sentence ({exc})", key, text)
-    unknown = sorted(names - set(PLACEHOLDERS))
-    if unknown:
-        _refuse(
-            path,
-            item,
-            f"ประโยคใช้ชื่อที่ไม่รู้จัก {unknown} ใช้ได้เฉพาะ {list(PLACEHOLDERS)}",
-            f"the sentence names {unknown}; only {list(PLACEHOLDERS)} can be used",
-            key,
-            text,
-        )
-    return text
-
-
-def _bands(item: Any, fn: IndicatorFunction, path: Path) -> tuple[Band, ...]:
-    raw = params.require(item, "bands", path, kind=list)
-    bands: list[Band] = []
-    for i, b in enumerate(raw):
-        if not isinstance(b, dict):
-            _refuse(
-                path, item, "แต่ละช่วงคะแนนต้องเป็น {points: ...}", "each band is a mapping", "bands"
-            )
-        params.only_keys(b, {"points", *BAND_TESTS}, path)
-        points = _whole(b, "points", path, low=1, high=3)
-        tests = [k for k in BAND_TESTS if k in b]
-        last = i == len(raw) - 1
-        if len(tests) > 1 or (last and tests) or (not last and not tests):
-            _refuse(
-                path,
-                b,
-                "ทุกช่วงต้องมีเกณฑ์หนึ่งข้อ (at_least, above, at_most หรือ below) ยกเว้นช่วงสุดท้ายที่ไม่มีเกณฑ์",
-                "every band has one test (at_least, above, at_most or below) except the last,"
-                " which has none and takes every other value",
-                "bands",
-            )
-        if not tests:
-            bands.append(Band(points))
-            continue
-        test = tests[0]
-        if BAND_TESTS[test][1] != fn.better:
-            way = "สูง" if fn.better == "higher" else "ต่ำ"
-            allowed = [k for k, v in BAND_TESTS.items() if v[1] == fn.better]
-            _refuse(
-                path,
-                b,
-                f"'{fn.name}' ยิ่ง{way}ยิ่งดี ใช้เกณฑ์ {allowed}",
-                f"'{fn.name}' is better {fn.better}; use {allowed}",
-                test,
-                b[test],
-            )
-        threshold = _number(b, test, path, low=-1e18)
-        bands.append(Band(points, test, threshold))
-    if len(bands) < 2:
-        _refuse(path, item, "ต้องมีอย่างน้อย 2 ช่วงคะแนน", "at least two bands are needed", "bands")
-    for above, below in itertools.pairwise(bands):
-        if below.points >= above.points:
-            _refuse(
-                path,
-                item,
-                "คะแนนต้องลดลงจากช่วงบนลงช่วงล่าง",
-                "points must fall from each band to the next",
-                "bands",
-                below.points,
-            )
-        if below.test is None:
-            continue
-        higher = fn.better == "higher"
-        step = (
-            (below.threshold < above.threshold) if higher else (below.threshold > above.threshold)
-        )
-        tie = below.threshold == above.threshold and (above.test, below.test) in (
-            ("above", "at_least"),
-            ("below", "at_most"),
-        )
-        if not (step or tie):
-            _refuse(
-                path,
-                item,
-                "เกณฑ์ของช่วงล่างต้องต่ำกว่าช่วงบน (หรือสูงกว่า ถ้ายิ่งต่ำยิ่งดี) มิฉะนั้นจะไม่มีค่าใดถึง",
-                "each band's threshold must lie beyond the next band's, or the lower band"
-                " can never be reached",
-                "bands",
-                below.threshold,
-            )
-    return tuple(bands)
-
-
-def _indicator(item: Any, path: Path, seen: set[str]) -> IndicatorRule:
-    keys = {"code", "name_th", "name_en", "function", "applies_to", "weight", "bands",
-            "says_th", "says_en", "options"}  # fmt: skip
-    params.only_keys(item, keys, path)
-    code = _text(item, "code", path)
-    if code in seen:
-        _refuse(path, item, "รหัสตัวชี้วัดซ้ำในองค์ประกอบ", "indicator code repeated", "code", code)
-    seen.add(code)
-    name = params.require(item, "function", path)
-    if name not in REGISTRY:
-        _refuse(
-            path,
-            item,
-            f"ไม่รู้จักฟังก์ชันตัวชี้วัดนี้ ที่มี: {sorted(REGISTRY)}",
-            f"no such indicator function; known: {sorted(REGISTRY)}",
-            "function",
-            name,
-        )
-    fn = REGISTRY[name]
-    applies = APPLIES_TO[params.require(item, "applies_to", path, allowed=set(APPLIES_TO))]
-    beyond = sorted(set(applies) - set(fn.levels))
-    if beyond:
-        _refuse(
-            path,
-            item,
-            f"ฟังก์ชัน '{name}' คำนวณได้เฉพาะระดับ {list(fn.levels)}",
-            f"function '{name}' measures only at {list(fn.levels)}",
-            "applies_to",
-            item["applies_to"],
-        )
-    weight = _number(item, "weight", path, low=_EPS) if "weight" in item else 1.0
-    options = dict(fn.options)
-    given = item.get("options", {}) or {}
-    if not isinstance(given, dict):
-        _refuse(path, item, "options ต้องเป็นคีย์และค่า", "options must be a mapping", "options")
-    for key, value in given.items():
-        if key not in fn.options:
-            _refuse(
-                path,
-                given if hasattr(given, "line") else item,
-                f"'{name}' ไม่มีตัวเลือก '{key}' มีเฉพาะ {sorted(fn.options)}",
-                f"'{name}' takes no option '{key}'; it takes {sorted(fn.options)}",
-                "options",
-                key,
-            )
-        if key == "at_least" and value not in GRADES:
-            _refuse(path, given, f"ต้องเป็น {list(GRADES)}", f"must be one of {list(GRADES)}",
-                    key, value)  # fmt: skip
-        options[key] = value
-    return IndicatorRule(
-        code=code,
-        name_th=_text(item, "name_th", path),
-        name_en=_text(item, "name_en", path),
-        function=fn,
-        applies_to=applies,
-        weight=weight,
-        bands=_bands(item, fn, path),
-        says_th=_template(item, "says_th", path),
-        says_en=_template(item, "says_en", path),
-        options=options,
-    )
-
-
-def _cuts(item: Any, path: Path) -> tuple[Cut, ...]:
-    raw = params.require(item, "grades", path, kind=dict)
-    params.only_keys(raw, set(GRADES[:-1]), path)
-    cuts = []
-    for grade in GRADES[:-1]:
-        spec = params.require(raw, grade, path, kind=dict)
-        params.only_keys(spec, {"mean_at_least", "lowest_at_least"}, path)
-        mean = _number(spec, "mean_at_least", path, low=1, high=3)
-        lowest = (
-            _whole(spec, "lowest_at_least", path, low=1, high=3)
-            if "lowest_at_least" in spec
-            else None
-        )
-        cuts.append(Cut(grade, mean, lowest))
-    for better, worse in itertools.pairwise(cuts):
-        if better.mean_at_least < worse.mean_at_least or (worse.lowest_at_least or 0) > (
-            better.lowest_at_least or 0
-        ):
-            _refuse(
-                path,
-                raw,
-                f"เกณฑ์ระดับ {better.grade} ต้องไม่ต่ำกว่าระดับ {worse.grade}",
-                f"grade {better.grade} must ask at least as much as grade {worse.grade}",
-                better.grade,
-            )
-    return tuple(cuts)
-
-
-def _component(item: Any, path: Path) -> ComponentRule:
-    params.only_keys(item, {"code", "min_indicators", "grades", "indicators"}, path)
-    code = params.require(item, "code", path, allowed=set(COMPONENT_CODES))
-    raw = params.require(item, "indicators", path, kind=list)
-    if not raw:
-        _refuse(path, item, "ต้องมีตัวชี้วัดอย่างน้อยหนึ่งตัว", "at least one indicator", "indicators")
-    seen: set[str] = set()
-    indicators = tuple(_indicator(i, path, seen) for i in raw)
-    return ComponentRule(
-        code=code,
-        indicators=indicators,
-        cuts=_cuts(item, path),
-        min_indicators=_whole(item, "min_indicators", path, low=1, high=len(indicators)),
-    )
-
-
-def _counts(rule: Any, key: str, path: Path) -> dict[str, int]:
-    raw = rule.get(key, {}) or {}
-    if not isinstance(raw, dict):
-        _refuse(path, rule, f"'{key}' ต้องเป็น ระดับ: จำนวน", f"'{key}' maps grades to counts", key)
-    params.only_keys(raw, set(GRADES), path)
-    return {g: _whole(raw, g, path, low=0, high=len(COMPONENT_CODES)) for g in GRADES if g in raw}
-
-
-def _overall_rules(data: Any, path: Path) -> tuple[tuple[OverallRule, ...], int]:
-    raw = params.require(data, "overall", path, kind=dict)
-    params.only_keys(raw, {"min_graded", "rules"}, path)
-    min_graded = _whole(raw, "min_graded", path, low=1, high=len(COMPONENT_CODES))
-    rules = []
-    for r in params.require(raw, "rules", path, kind=list):
-        params.only_keys(r, {"grade", "at_least", "at_most"}, path)
-        grade = params.require(r, "grade", path, allowed=set(GRADES))
-        if rules and RANK[grade] > RANK[rules[-1].grade]:
-            _refuse(
-                path,
-                r,
-                "เรียงกฎจากระดับดีที่สุดลงมา (A ก่อน B ก่อน C)",
-                "list the rules best grade first (A, then B, then C)",
-                "grade",
-                grade,
-            )
-        rules.append(OverallRule(grade, _counts(r, "at_least", path), _counts(r, "at_most", path)))
-    if not rules or rules[-1].at_least or rules[-1].at_most:
-        _refuse(
-            path,
-            raw,
-            "กฎสุดท้ายต้องไม่มีเงื่อนไข เพื่อให้ทุกพื้นที่ได้ระดับรวม",
-            "the last rule must have no conditions, so every unit gets an overall grade",
-            "rules",
-        )
-    return tuple(rules), min_graded
-
-
-@cache
-def _read_rubric(path: Path, digest: str) -> Rubric:
-    data = params.read_yaml(path)
-    if not isinstance(data, dict):
-        _refuse(path, data, "ไฟล์เกณฑ์ต้องเป็นคีย์และค่า", "the rubric file must be a mapping")
-    params.only_keys(data, {"version", "components", "overall"}, path)
-    seen: dict[str, int] = {}
-    components = []
-    for item in params.require(data, "components", path, kind=list):
-        rule = _component(item, path)
-        if rule.code in seen:
-            _refuse(path, item, "องค์ประกอบซ้ำ", "component listed twice", "code", rule.code)
-        seen[rule.code] = len(components)
-        components.append(rule)
-    missing = [c for c in COMPONENT_CODES if c not in seen]
-    if missing:
-        _refuse(path, data, f"ขาดองค์ประกอบ {missing}", f"missing components {missing}",
-                "components", missing)  # fmt: skip
-    components.sort(key=lambda c: COMPONENT_CODES.index(c.code))
-    overall, min_graded = _overall_rules(data, path)
-    return Rubric(
-        path=str(path),
-        label=str(data.get("version", "")),
-        components=tuple(components),
-        overall=overall,
-        min_graded=min_graded,
-    )
-
-
-def read_rubric(source: str | os.PathLike[str] | Rubric | None = None) -> Rubric:
-    """The rubric from a YAML file (default `grading.yaml` of the parameters folder), validated.
-
-    Errors name the file and the line. Read once per file content.
-    """
-    if isinstance(source, Rubric):
-        return source
-    path = Path(source) if source else params.parameters_dir() / "grading.yaml"
-    if not path.is_file():
-        return params.read_yaml(path)  # raises the shared "parameter file not found" error
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _read_rubric(path.resolve(), digest)
 
 
 # --- scoring ---------------------------------------------------------------------------------------
@@ -682,7 +161,7 @@ def _sentences(
     """Each row's sentence: the template filled in and the points; or why there is none."""
     fn = rule.function
     th = lang != "en"
-    no_data = f"{rule.name(lang)}: {'ไม่มีข้อมูล' if th else 'no data'}"
+    no_data = f"{rule.name(lang)}: {label('status.no_data', lang)}"
     noun = "ครัวเรือนหรือคน" if th else "households or people"
     hidden = f"{rule.name(lang)}: " + (
         f"ไม่แสดงตัวเลข (น้อยกว่า {min_size} {noun})"
@@ -861,7 +340,7 @@ def _grade_components(
         )
         grade = np.full(len(units), GRADES[-1], dtype=object)
         for cut in reversed(comp.cuts):
-            ok = mean >= cut.mean_at_least - _EPS
+            ok = mean >= cut.mean_at_least - EPS
             if cut.lowest_at_least is not None:
                 ok &= lowest >= cut.lowest_at_least
             grade[ok] = cut.grade
@@ -954,16 +433,18 @@ def _overall(rubric: Rubric, components: pd.DataFrame) -> pd.DataFrame:
     wide = wide.reindex(columns=list(COMPONENT_CODES))
     status = components.pivot(index="unit_code", columns="component", values="status")
     applicable = (status != "not_applicable").sum(axis=1).to_numpy()
-    ranks = wide.apply(lambda c: c.map(RANK)).astype("Float64").fillna(0).to_numpy(dtype=float)
+    ranks = (
+        wide.apply(lambda c: c.map(GRADE_RANK)).astype("Float64").fillna(0).to_numpy(dtype=float)
+    )
     graded = (ranks > 0).sum(axis=1)
     result = np.full(len(wide), None, dtype=object)
     rule_of = np.full(len(wide), -1)
     for i, rule in enumerate(rubric.overall):
         ok = np.ones(len(wide), dtype=bool)
         for g, n in rule.at_least.items():
-            ok &= (ranks >= RANK[g]).sum(axis=1) >= n
+            ok &= (ranks >= GRADE_RANK[g]).sum(axis=1) >= n
         for g, n in rule.at_most.items():
-            ok &= ((ranks > 0) & (ranks <= RANK[g])).sum(axis=1) <= n
+            ok &= ((ranks > 0) & (ranks <= GRADE_RANK[g])).sum(axis=1) <= n
         hit = (rule_of < 0) & ok
         result[hit] = rule.grade
         rule_of[hit] = i
@@ -977,14 +458,15 @@ def _overall(rubric: Rubric, components: pd.DataFrame) -> pd.DataFrame:
     missing = components.loc[components["status"] != "graded"]
     not_graded = missing.groupby("unit_code")["component"].agg(", ".join)
     out["not_graded"] = pd.array(not_graded.reindex(wide.index).to_numpy(), dtype="str")
-    tallies = zip(*((ranks == RANK[g]).sum(axis=1) for g in GRADES), strict=True)
+    tallies = zip(*((ranks == GRADE_RANK[g]).sum(axis=1) for g in GRADES), strict=True)
     texts: dict[str, list[str]] = {"th": [], "en": []}
     for grade_, rule, ok, n, needed, tally in zip(
         result, rule_of, enough, graded, need, tallies, strict=True
     ):
         counted = ", ".join(f"{g} {k}" for g, k in zip(GRADES, tally, strict=True))
         if ok:
-            for lang, word in (("th", "ระดับรวม"), ("en", "overall")):
+            for lang in ("th", "en"):
+                word = label("grade.overall", lang)
                 texts[lang].append(
                     f"{word} {grade_}: {counted} — {rubric.overall[rule].text(lang)}"
                 )
@@ -1068,237 +550,10 @@ def _grade(
     return Grades(level, rubric.version, units, components, indicators, villages)
 
 
-# --- summaries: computed and agreed, per district, zone or lead agency ---------------------------
-def _agreed(grades: Grades, sessions: pd.DataFrame | None, round: str | None) -> pd.DataFrame:
-    """The circle's entry in force per unit of the graded level (for `round`, else the latest
-    round by date), long: unit_code, component, shown (the computed grade the circle saw),
-    agreed."""
-    columns = ["unit_code", "component", "round", "shown", "agreed"]
-    if sessions is None or sessions.empty:
-        return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
-    s = sessions.loc[sessions["unit_level"] == grades.level]
-    if "is_current" in s:
-        s = s.loc[s["is_current"].astype(bool)]
-    if round is not None:
-        s = s.loc[s["round"] == round]
-    s = s.sort_values(["date", "id"]).drop_duplicates("unit_code", keep="last")
-    long = circles.component_scores(s).rename(columns={"computed": "shown"})
-    overall = s[["unit_code", "round"]].assign(
-        component=OVERALL, shown=s["computed_overall"], agreed=s["overall"]
-    )
-    out = pd.concat([long[columns], overall[columns]], ignore_index=True)
-    return out.astype({"shown": "str", "agreed": "str"})
-
-
-def _grouped(grades: Grades, by: str, agencies: str | os.PathLike[str] | None) -> pd.DataFrame:
-    units = grades.units
-    if by == "agency":
-        units = units.merge(budget.lead_agencies(agencies), on="amphoe_code", how="left")
-    return units
-
-
-def summary(
-    grades: Grades,
-    sessions: pd.DataFrame | None = None,
-    *,
-    by: str = "amphoe",
-    round: str | None = None,
-    agencies: str | os.PathLike[str] | None = None,
-) -> pd.DataFrame:
-    """Per district (`by="amphoe"`), zone, lead agency or the province, and per component (and
-    overall): how many units got A, B and C, computed and agreed, with shares.
-
-    `sessions` is `circles.current(store)` (the entries in force); `round` picks an assessment
-    round (default: each unit's latest). Columns: units, graded and not_graded (computed),
-    computed_A/B/C and computed_share_A/B/C (of those graded), in_circle (units whose circle
-    agreed a grade), agreed_A/B/C and agreed_share_A/B/C, compared (circle entries that showed
-    a computed grade), same, and agreement_rate (agreed = the computed grade shown, of
-    compared). The lead agencies come from `parameters/agencies.yaml` (or `agencies`).
-    """
-    check_choice(by, tuple(GROUPINGS), "by")
-    keys = list(GROUPINGS[by])
-    units = _grouped(grades, by, agencies)
-    place = units[["unit_code", *keys]]
-    computed = grades.components[["unit_code", "component", "grade"]]
-    computed = pd.concat(
-        [computed, units[["unit_code", OVERALL]].rename(columns={OVERALL: "grade"}).assign(
-            component=OVERALL)], ignore_index=True,
-    ).merge(place, on="unit_code")  # fmt: skip
-    agreed = _agreed(grades, sessions, round).merge(place, on="unit_code")
-    order = [*COMPONENT_CODES, OVERALL]
-    index = pd.MultiIndex.from_product(
-        [units[keys[0]].dropna().drop_duplicates().sort_values(), order],
-        names=[keys[0], "component"],
-    )
-    group = [keys[0], "component"]
-
-    def count(frame: pd.DataFrame, mask: pd.Series) -> pd.Series:
-        return (
-            mask.astype(int).groupby([frame[k] for k in group]).sum().reindex(index, fill_value=0)
-        )
-
-    out = pd.DataFrame(index=index)
-    out["units"] = count(computed, computed["unit_code"].notna())
-    out["graded"] = count(computed, computed["grade"].notna())
-    out["not_graded"] = out["units"] - out["graded"]
-    for g in GRADES:
-        out[f"computed_{g}"] = count(computed, computed["grade"] == g)
-    for g in GRADES:
-        out[f"computed_share_{g}"] = _ratio(out[f"computed_{g}"], out["graded"])
-    out["in_circle"] = count(agreed, agreed["agreed"].notna())
-    for g in GRADES:
-        out[f"agreed_{g}"] = count(agreed, agreed["agreed"] == g)
-    for g in GRADES:
-        out[f"agreed_share_{g}"] = _ratio(out[f"agreed_{g}"], out["in_circle"])
-    compared = agreed["shown"].notna() & agreed["agreed"].notna()
-    out["compared"] = count(agreed, compared)
-    out["same"] = count(agreed, compared & (agreed["shown"] == agreed["agreed"]))
-    out["agreement_rate"] = _ratio(out["same"], out["compared"])
-    out = out.reset_index()
-    names = units[keys].drop_duplicates(keys[0])
-    out = names.merge(out, on=keys[0], how="right")
-    out.insert(len(keys) + 1, "component_th", out["component"].map(_component_label(0)))
-    out.insert(len(keys) + 2, "component_en", out["component"].map(_component_label(1)))
-    totals = ("units", "graded", "not_graded", "in_circle", "compared", "same")
-    counts = [c for c in out.columns if c in totals or re.fullmatch(r"(computed|agreed)_[ABC]", c)]
-    out[counts] = out[counts].astype("int64")
-    out.insert(0, "level", grades.level)
-    out["rubric_version"] = grades.rubric_version
-    return out
-
-
-def _component_label(lang: int) -> dict[str, str]:
-    labels = {c: v[lang] for c, v in COMPONENTS.items()}
-    labels[OVERALL] = ("ระดับรวม", "overall")[lang]
-    return labels
-
-
-def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
-    whole = whole.astype("Float64")
-    return (part.astype("Float64") / whole.where(whole > 0)).astype("Float64")
-
-
-DIRECTIONS: dict[str, tuple[str, str]] = {
-    "up": ("ดีขึ้น", "improved"),
-    "same": ("คงเดิม", "unchanged"),
-    "down": ("ลดลง", "declined"),
-}
-
-
-def change(
-    grades: Grades,
-    sessions: pd.DataFrame,
-    start: str,
-    end: str,
-    *,
-    which: str = "agreed",
-    by: str | None = None,
-    agencies: str | os.PathLike[str] | None = None,
-) -> pd.DataFrame:
-    """The change of grades between two assessment rounds of the circles.
-
-    `sessions` is `circles.current(store)`; `which` is "agreed" (the circle's grades) or
-    "computed" (the data's grades the circle was shown). With `by=None`: one row per unit of
-    the graded level and component (and overall) graded in both rounds: grade_start,
-    grade_end, change (steps up, +1 C→B; negative down) and direction. With `by` (amphoe,
-    zone, agency, province): per group and component, units compared, improved, unchanged,
-    declined, their shares and the mean change.
-    """
-    check_choice(which, ("agreed", "computed"), "which")
-    column = "agreed" if which == "agreed" else "shown"
-    ends = []
-    for name, rnd in (("start", start), ("end", end)):
-        frame = _agreed(grades, sessions, rnd)
-        ends.append(
-            frame[["unit_code", "component", column]].rename(columns={column: f"grade_{name}"})
-        )
-    both = ends[0].merge(ends[1], on=["unit_code", "component"])
-    both = both.dropna(subset=["grade_start", "grade_end"])
-    both = both.loc[both["unit_code"].isin(set(grades.units["unit_code"]))]
-    steps = both["grade_end"].map(RANK).astype("int64") - both["grade_start"].map(RANK).astype(
-        "int64"
-    )
-    both["change"] = steps
-    both["direction"] = np.select([steps > 0, steps < 0], ["up", "down"], "same")
-    both["direction_th"] = both["direction"].map({k: v[0] for k, v in DIRECTIONS.items()})
-    both.insert(1, "start", start)
-    both.insert(2, "end", end)
-    if by is None:
-        order = {c: i for i, c in enumerate([*COMPONENT_CODES, OVERALL])}
-        return both.sort_values(
-            ["unit_code", "component"], key=lambda c: c.map(order) if c.name == "component" else c
-        ).reset_index(drop=True)
-    check_choice(by, tuple(GROUPINGS), "by")
-    keys = list(GROUPINGS[by])
-    units = _grouped(grades, by, agencies)
-    both = both.merge(units[["unit_code", *keys]], on="unit_code")
-    grouped = both.groupby([*keys, "component"], dropna=False)
-    out = pd.DataFrame({"units": grouped.size()})
-    for direction in DIRECTIONS:
-        out[direction] = (
-            (both["direction"] == direction)
-            .groupby([both[k] for k in [*keys, "component"]])
-            .sum()
-            .reindex(out.index, fill_value=0)
-        )
-    out = out.rename(columns={"up": "improved", "same": "unchanged", "down": "declined"})
-    for column_name in ("improved", "unchanged", "declined"):
-        out[f"{column_name}_share"] = _ratio(out[column_name], out["units"])
-    out["mean_change"] = grouped["change"].mean().astype("Float64")
-    out = out.reset_index()
-    out.insert(0, "start", start)
-    out.insert(1, "end", end)
-    out.insert(0, "level", grades.level)
-    return out
-
-
-def column_labels() -> dict[str, tuple[str, str]]:
-    """Thai and English labels of the columns of `Grades` tables and summaries."""
-    labels = {
-        "unit_code": ("รหัสพื้นที่", "unit code"),
-        "unit_th": ("ชื่อพื้นที่", "unit"),
-        "amphoe_th": ("อำเภอ", "district"),
-        "zone_th": ("โซน", "zone"),
-        "component": ("องค์ประกอบ", "component"),
-        "indicator": ("ตัวชี้วัด", "indicator"),
-        "status": ("สถานะ", "status"),
-        "value": ("ค่าที่วัดได้", "value"),
-        "count": ("จำนวน", "count"),
-        "of": ("จากทั้งหมด", "of"),
-        "points": ("คะแนน (1-3)", "points (1-3)"),
-        "band": ("ช่วงคะแนนที่ได้", "band"),
-        "target": ("เป้าหมาย", "target"),
-        "grade": ("ระดับ", "grade"),
-        "mean_points": ("คะแนนเฉลี่ย", "mean points"),
-        "why_th": ("เหตุผล", "why (Thai)"),
-        "why_en": ("เหตุผล (อังกฤษ)", "why"),
-        OVERALL: ("ระดับรวม", "overall grade"),
-        "not_graded": ("องค์ประกอบที่ประเมินไม่ได้", "components not graded"),
-        "rubric_version": ("รุ่นเกณฑ์การประเมิน", "rubric version"),
-        "units": ("จำนวนพื้นที่", "units"),
-        "graded": ("ประเมินได้", "graded"),
-        "in_circle": ("ผ่านวงเรียนรู้แล้ว", "graded in a circle"),
-        "agreement_rate": ("สัดส่วนที่วงเห็นตรงกับข้อมูล", "agreement rate"),
-    }
-    labels.update({c: v for c, v in COMPONENTS.items()})
-    for g in GRADES:
-        labels[f"computed_{g}"] = (f"ระดับ {g} จากข้อมูล", f"computed {g}")
-        labels[f"agreed_{g}"] = (f"ระดับ {g} ที่วงตกลง", f"agreed {g}")
-    return labels
-
-
 __all__ = [
-    "APPLIES_TO",
-    "DIRECTIONS",
     "GRADE_STATUS",
-    "GROUPINGS",
     "INDICATOR_STATUS",
     "OVERALL",
     "Grades",
-    "Rubric",
-    "change",
-    "column_labels",
     "grade",
-    "read_rubric",
-    "summary",
 ]

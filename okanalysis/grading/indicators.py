@@ -31,6 +31,7 @@ from okanalysis.contract.hierarchy import code_at
 from okanalysis.core import params, thai
 from okanalysis.core.components import GRADES
 from okanalysis.core.errors import OkanalysisError
+from okanalysis.core.labels import pair
 from okanalysis.topics import centres, finance, ledger, people, plans, standards
 
 #: The levels the rubric grades.
@@ -71,7 +72,7 @@ class IndicatorFunction:
     def format_value(self, value: float, lang: str = "th") -> str:
         """A value as a sentence shows it: 45%, 3.5, or the stage's name."""
         if value is None or pd.isna(value):
-            return "ไม่มีข้อมูล" if lang == "th" else "no data"
+            return pair("status.no_data")[0 if lang == "th" else 1]
         if self.value_format == "percent":
             return thai.format_percent(value, 0 if float(value * 100).is_integer() else 1)
         if self.value_format == "stage" and self.stages is not None:

@@ -29,7 +29,9 @@ import pandas as pd
 
 from okanalysis.charts.style import GRADE_COLOURS, THAI_FONT_STACK, drawable
 from okanalysis.contract import hierarchy
+from okanalysis.core import labels as core_labels
 from okanalysis.core import paths, thai
+from okanalysis.core.components import GRADES
 from okanalysis.core.errors import InputError, NothingToShow, OkanalysisError
 from okanalysis.results.store import Results
 
@@ -39,8 +41,9 @@ PLOTLY_JS = "plotly.min.js"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: Where `open_district` looks for data when no path is given.
 DEFAULT_DATA = "data/demo"
-#: Grades drawn as coloured letters in tables (the colours of `charts.style.GRADE_COLOURS`).
-GRADE_CLASSES = ("A", "B", "C")
+#: Grades drawn as coloured letters in tables (the colours of `charts.style.GRADE_COLOURS`):
+#: the grades of `core.components.GRADES`, best first.
+GRADE_CLASSES = GRADES
 LANGS = {"th": "th", "en": "en", "ไทย": "th", "thai": "th", "อังกฤษ": "en", "english": "en"}
 
 
@@ -239,11 +242,9 @@ class Report:
     def grade_summary(self, by: str = "amphoe", *, level: str = "village") -> pd.DataFrame:
         """Computed and agreed grade counts per district (or zone, lead agency), from the
         computed grades and the circle records in force."""
-        from okanalysis.grading import grades as grading
+        from okanalysis.grading.change import summary
 
-        return grading.summary(
-            self.grades(level), self.sessions(), by=by, round=self.assessment_round
-        )
+        return summary(self.grades(level), self.sessions(), by=by, round=self.assessment_round)
 
 
 def grades_from_tables(level: str, units: pd.DataFrame, components: pd.DataFrame) -> Any:
@@ -392,27 +393,25 @@ def floor_level(potential_parameters: Mapping) -> str:
 def headline_items(h: Mapping, lang: str = "th") -> list[tuple[str, str]]:
     """The headline figures as (label, formatted value) pairs, in the reader's language."""
     t = lang == "th"
+
+    def word(key: str) -> str:
+        return core_labels.pair(f"column.{key}")[0 if t else 1]
+
     items = [
-        ("หมู่บ้าน" if t else "villages", thai.format_number(h.get("villages"))),
+        (word("villages"), thai.format_number(h.get("villages"))),
         ("ตำบล" if t else "sub-districts", thai.format_number(h.get("tambons"))),
         ("ครัวเรือน" if t else "households", thai.format_number(h.get("households"))),
         (
-            "ครัวเรือนที่ทำบัญชี" if t else "households keeping accounts",
+            word("households_recording"),
             f"{thai.format_number(h.get('households_recording'))} "
             f"({thai.format_percent(h.get('coverage'), 1)})",
         ),
+        (word("below_line_share"), thai.format_percent(h.get("below_line_share"), 1)),
         (
-            "รายได้ต่ำกว่าเส้นความยากจน" if t else "income below the poverty line",
-            thai.format_percent(h.get("below_line_share"), 1),
-        ),
-        (
-            "เงินออกไปซื้อสิ่งที่ผลิตเองได้ต่อปี" if t else "spent yearly on goods the community could make",
+            word("substitutable_annual"),
             thai.format_baht(h.get("substitutable_annual_satang"), lang),
         ),
-        (
-            "รายจ่ายที่ลดได้ต่อปี" if t else "avoidable spending per year",
-            thai.format_baht(h.get("avoidable_annual_satang"), lang),
-        ),
+        (word("avoidable_annual"), thai.format_baht(h.get("avoidable_annual_satang"), lang)),
         (
             "งบอำนวยการ" if t else "facilitation budget",
             thai.format_baht(h.get("budget_satang"), lang),
@@ -720,17 +719,14 @@ def district_table(rollup: pd.DataFrame, allocation: pd.DataFrame, floor: str) -
 
 
 def latest_agreed(current: pd.DataFrame, assessment_round: str | None = None) -> pd.DataFrame:
-    """The agreed grades in force (from `circles.current`): those of `assessment_round`, or
-    each unit's latest round by date; one row per unit and component with the computed and
-    agreed grade, the reason for a difference and the evidence weighed."""
+    """The agreed grades in force (`circles.in_force` of the entries of `circles.current`):
+    those of `assessment_round`, or each unit's latest round by date; one row per unit and
+    component with the computed and agreed grade, the reason for a difference and the evidence
+    weighed."""
     from okanalysis.circles import store as circles
     from okanalysis.core.components import component_name
 
-    rows = current
-    if assessment_round is not None:
-        rows = rows[rows["round"] == assessment_round]
-    rows = rows.sort_values(["unit_code", "date", "id"]).drop_duplicates("unit_code", keep="last")
-    long = circles.component_scores(rows.reset_index(drop=True))
+    long = circles.component_scores(circles.in_force(current, round=assessment_round))
     long["component_th"] = long["component"].map(lambda c: component_name(c, "th"))
     long["component_en"] = long["component"].map(lambda c: component_name(c, "en"))
     return long.sort_values(
@@ -747,8 +743,6 @@ def _component_order(code: str) -> int:
 
 def grade_columns(frame: pd.DataFrame) -> list[str]:
     """The columns of a grading result that hold A/B/C grades."""
-    from okanalysis.core.components import GRADES
-
     found = []
     for c in frame.columns:
         values = frame[c].dropna()
@@ -760,8 +754,6 @@ def grade_columns(frame: pd.DataFrame) -> list[str]:
 
 def grade_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """How many units got A, B and C (and no grade) in each grade column of a grading result."""
-    from okanalysis.core.components import GRADES
-
     rows = []
     for c in grade_columns(frame):
         counts = frame[c].value_counts()
@@ -776,102 +768,43 @@ def grade_counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Headers of the name column and of the programme tables a report shows (the roll-up's and
-#: the grading's come from `potential.column_labels` and `grading.column_labels`).
-NAME_LABELS: dict[str, tuple[str, str]] = {"name": ("พื้นที่", "area"), "unit_code": ("รหัส", "code")}
-PROGRAMME_LABELS: dict[str, tuple[str, str]] = {
-    # opportunities
-    "substitutable": ("ซื้อสิ่งที่ผลิตเองได้ (ต่อปี)", "goods the community could produce (per year)"),
-    "avoidable": ("รายจ่ายที่ลดได้ (ต่อปี)", "avoidable spending (per year)"),
-    "kind_th": ("ประเภท", "kind"),
-    "kind_en": ("ประเภท", "kind"),
-    "category_en": ("รายการ", "item"),
-    "component_en": ("องค์ประกอบ", "component"),
-    "rank": ("อันดับ", "rank"),
-    "category_th": ("รายการ", "item"),
-    "yearly_satang": ("ต่อปี", "per year"),
-    "households_buying": ("ครัวเรือนที่ซื้อ", "households buying"),
-    "share_of_spending": ("สัดส่วนของรายจ่าย", "share of spending"),
-    # people
-    "villages": ("หมู่บ้าน", "villages"),
-    "cores": ("คุณกิจแกนนำ", "village cores"),
-    "cores_missing": ("แกนนำที่ยังขาด", "cores missing"),
-    "villages_short_of_cores": ("หมู่บ้านที่แกนนำไม่ครบ 8", "villages short of 8 cores"),
-    "tambon_facilitators": ("คุณอำนวยตำบล", "sub-district facilitators"),
-    "sectors_missing": ("ภาคีที่ยังขาด", "partner sectors missing"),
-    "without_successor": ("ยังไม่มีผู้สืบทอด", "without a successor"),
-    "people": ("คน", "people"),
-    "successor_share": ("สัดส่วนที่มีผู้สืบทอด", "share with a successor"),
-    "new_generation_share": ("สัดส่วนผู้นำรุ่นใหม่", "new-generation share"),
-    "female_share": ("สัดส่วนผู้หญิง", "share of women"),
-    "median_age": ("อายุมัธยฐาน", "median age"),
-    "role_th": ("บทบาท", "role"),
-    "criterion_th": ("เกณฑ์", "criterion"),
-    "can_do_now": ("สิ่งที่ทำได้แล้ว", "what they can now do"),
-    "score_start_mean": ("ระดับเฉลี่ยก่อน", "mean level before"),
-    "score_end_mean": ("ระดับเฉลี่ยหลัง", "mean level after"),
-    "reached_target_share": ("สัดส่วนที่ถึงเป้า", "share reaching the target"),
-    # plans
-    "items": ("รายการแผน", "plan items"),
-    "items_in_tao_plan": ("อยู่ในแผน อบต.", "in the TAO plan"),
-    "items_with_agency_project": ("มีโครงการหน่วยงาน", "with an agency project"),
-    "items_unsupported": ("ยังไม่มีผู้สนับสนุน", "not supported"),
-    "supported_share": ("สัดส่วนที่ได้รับการสนับสนุน", "share supported"),
-    "cost_satang": ("งบตามแผน", "plan cost"),
-    "top_down_projects": ("โครงการจากบนลงล่าง", "top-down projects"),
-    "addresses_top_opportunities": (
-        "แผนตอบโอกาสอันดับต้นของบัญชี",
-        "plan answers the top opportunities",
-    ),
-    "title": ("โครงการ/กิจกรรม", "project or activity"),
-    "kind": ("ลักษณะ", "kind"),
-    "payer_th": ("ผู้รับผิดชอบงบ", "who pays"),
-    # centres, finance, standards
-    "centres": ("ศูนย์เรียนรู้", "learning centres"),
-    "centres_registered": ("ขึ้นทะเบียนแล้ว", "registered"),
-    "centres_in_use": ("ใช้งานอยู่", "in use"),
-    "activities": ("กิจกรรม", "activities"),
-    "visitors": ("ผู้เข้าร่วม/ศึกษาดูงาน", "visitors"),
-    "groups": ("กลุ่ม/กองทุน", "groups and funds"),
-    "groups_active": ("มีกิจกรรมต่อเนื่อง", "active"),
-    "members": ("สมาชิก (คน)", "members"),
-    "household_coverage": ("ครัวเรือนที่เป็นสมาชิก", "households reached"),
-    "welfare_coverage": ("ครัวเรือนในกองทุนสวัสดิการ", "households in a welfare fund"),
-    "capital_satang": ("เงินทุน", "capital"),
-    "arrears_ratio": ("หนี้ค้างชำระต่อเงินให้กู้", "arrears to loans"),
-    "welfare_model_th": ("รูปแบบสวัสดิการ", "welfare model"),
-    "health_share": ("ครัวเรือนผ่านมาตรฐานสุขภาพ", "households meeting the health standard"),
-    "health_villages_passed": ("หมู่บ้านผ่านมาตรฐานสุขภาพ", "villages passing the health standard"),
-    "cdd_villages_passed": ("หมู่บ้านผ่านมาตรฐาน พช.", "villages passing the CDD standard"),
-    "cdd_indicator_share": ("ตัวชี้วัด พช. ที่ผ่าน", "CDD indicators passed"),
-    # budget
-    "per_village_satang": ("งบต่อหมู่บ้าน", "per village"),
-    "budget_satang": ("งบจัดสรร", "budget"),
-    "spent_satang": ("ใช้จ่ายแล้ว", "spent"),
-    "balance_satang": ("คงเหลือ", "balance"),
-    "share_spent": ("สัดส่วนที่ใช้ไป", "share spent"),
-    "topic_th": ("ประเด็นการเรียนรู้", "learning topic"),
-    "share_of_spent": ("สัดส่วนของรายจ่าย", "share of spending"),
-    "share_of_budget": ("สัดส่วนของงบ", "share of the budget"),
-    "agency_th": ("หน่วยงานหลัก", "lead agency"),
-    "districts": ("อำเภอ", "districts"),
-    # circles
-    "round": ("รอบการประเมิน", "assessment round"),
-    "component_th": ("องค์ประกอบ", "component"),
-    "computed": ("ระดับจากข้อมูล", "computed grade"),
-    "agreed": ("ระดับที่วงตกลง", "agreed grade"),
-    "reason": ("เหตุผลที่ต่าง", "reason for the difference"),
-    "evidence": ("หลักฐานอื่น", "other evidence"),
-    # district table
-    "units": ("จำนวนพื้นที่", "units"),
-    "below_line_share": ("รายได้ต่ำกว่าเส้นความยากจน", "income below the poverty line"),
-    "substitutable_per_household_satang": ("ซื้อสิ่งที่ผลิตเองได้ต่อครัวเรือน", "substitutable per household"),
-    "avoidable_per_household_satang": ("รายจ่ายที่ลดได้ต่อครัวเรือน", "avoidable per household"),
-    "rank_coverage": ("อันดับการทำบัญชี", "rank: accounts kept"),
-    "rank_below_line": ("อันดับความยากจน (น้อยดี)", "rank: poverty (fewer is better)"),
-    "rank_substitutable": ("อันดับเงินไหลออก (น้อยดี)", "rank: outflow (less is better)"),
-    "rank_avoidable": ("อันดับรายจ่ายที่ลดได้ (น้อยดี)", "rank: avoidable (less is better)"),
-    "zone_th": ("โซน", "zone"),
+#: the grading's come from `potential.column_labels` and `grading.column_labels`); the words
+#: are `okanalysis.core.labels`'.
+NAME_LABELS: dict[str, tuple[str, str]] = {
+    "name": core_labels.pair("column.name"),
+    "unit_code": core_labels.pair("column.code"),
 }
+PROGRAMME_LABELS: dict[str, tuple[str, str]] = core_labels.group(
+    "column",
+    (
+        # opportunities
+        "substitutable", "avoidable", "kind_th", "kind_en", "category_en", "component_en", "rank",
+        "category_th", "yearly_satang", "households_buying", "share_of_spending",
+        # people
+        "villages", "cores", "cores_missing", "villages_short_of_cores", "tambon_facilitators",
+        "sectors_missing", "without_successor", "people", "successor_share",
+        "new_generation_share", "female_share", "median_age", "role_th", "criterion_th",
+        "can_do_now", "score_start_mean", "score_end_mean", "reached_target_share",
+        # plans
+        "items", "items_in_tao_plan", "items_with_agency_project", "items_unsupported",
+        "supported_share", "cost_satang", "top_down_projects", "addresses_top_opportunities",
+        "title", "kind", "payer_th",
+        # centres, finance, standards
+        "centres", "centres_registered", "centres_in_use", "activities", "visitors", "groups",
+        "groups_active", "members", "household_coverage", "welfare_coverage", "capital_satang",
+        "arrears_ratio", "welfare_model_th", "health_share", "health_villages_passed",
+        "cdd_villages_passed", "cdd_indicator_share",
+        # budget
+        "per_village_satang", "budget_satang", "spent_satang", "balance_satang", "share_spent",
+        "topic_th", "share_of_spent", "share_of_budget", "agency_th", "districts",
+        # circles
+        "round", "component_th", "computed", "agreed", "reason", "evidence",
+        # district table
+        "units", "below_line_share", "substitutable_per_household_satang",
+        "avoidable_per_household_satang", "rank_coverage", "rank_below_line",
+        "rank_substitutable", "rank_avoidable", "zone_th",
+    ),
+)  # fmt: skip
 
 
 def labels(r: Report | None = None) -> dict[str, tuple[str, str]]:
@@ -880,9 +813,9 @@ def labels(r: Report | None = None) -> dict[str, tuple[str, str]]:
 
     out = dict(potential.column_labels(r.potential_parameters if r else None))
     with contextlib.suppress(ImportError, AttributeError):
-        from okanalysis.grading import grades as grading
+        from okanalysis.grading.change import column_labels
 
-        out.update(grading.column_labels())
+        out.update(column_labels())
     out.update(PROGRAMME_LABELS)
     return out
 
@@ -1144,14 +1077,12 @@ def index_html(
         if t and fiscal_year
         else (f"fiscal year {fiscal_year} BE" if fiscal_year else "")
     )
-    heads = (
-        ["อำเภอ", "หน่วยงานหลัก", "หมู่บ้าน", "ครัวเรือนที่ทำบัญชี", "รายได้ต่ำกว่าเส้นความยากจน",
-         "เงินออกไปซื้อสิ่งที่ผลิตเองได้ต่อปี", "รายจ่ายที่ลดได้ต่อปี", "รายงาน"]
-        if t
-        else ["district", "lead agency", "villages", "households keeping accounts",
-              "income below the poverty line", "spent yearly on goods the community could make",
-              "avoidable spending per year", "report"]
-    )  # fmt: skip
+    heads = [
+        core_labels.pair(key)[0 if t else 1]
+        for key in ("level.amphoe", "column.agency_th", "column.villages",
+                    "column.households_recording", "column.below_line_share",
+                    "column.substitutable_annual", "column.avoidable_annual")
+    ] + ["รายงาน" if t else "report"]  # fmt: skip
     nums = {2, 3, 4, 5, 6}
     body = []
     failed = []
@@ -1176,7 +1107,7 @@ def index_html(
                 f'<a href="{html.escape(r["ipynb"] or "")}">ipynb</a><br><small>{note}</small>'
             )
         elif not r.get("has_data"):
-            link = "ไม่มีข้อมูล" if t else "no data"
+            link = core_labels.pair("status.no_data")[0 if t else 1]
         else:
             link = "ยังไม่ได้สร้าง" if t else "not generated"
         cells = [
