@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from okanalysis import schema
-from okanalysis.errors import InputError
+from okanalysis.errors import InputError, OkanalysisError
 from okanalysis.parse import clean_text_value
 from okanalysis.thai import BE_OFFSET
 
@@ -230,6 +230,156 @@ def mark_validated(folder: str | os.PathLike[str], fingerprint: str) -> None:
     )
 
 
+# --- text stays text: every workbook and every CSV written for people -----------------------
+#: The most characters a spreadsheet cell holds (Excel counts UTF-16 units; LibreOffice the same).
+CELL_MAX_CHARS = 32_767
+#: What makes a spreadsheet run a cell as a formula when it starts with it (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Control characters a workbook (XML) cannot hold; tab, line feed and carriage return it can.
+_NOT_IN_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+#: A plain number ("-5", "+66", "-1,250.50", "1e3"): a spreadsheet reads it as a number.
+_NUMBER = r"[+-]?(?=\.?\d)\d*(?:,\d{3})*(?:\.\d*)?(?:[eE][+-]?\d+)?"
+
+
+def _text_column(s: pd.Series) -> pd.Series | None:
+    """The text of a column as a string Series (other cells missing), or None without text."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.astype("str") if s.cat.categories.dtype == "str" else None
+    if s.dtype == object:
+        return s.map(lambda v: v if isinstance(v, str) else None).astype("str")
+    return s if pd.api.types.is_string_dtype(s.dtype) else None
+
+
+def check_cell_text(
+    frame: pd.DataFrame, table: str, *, workbook: bool = True, first_row: int = 2
+) -> None:
+    """Refuse, before anything is written, text a spreadsheet cell cannot hold as it is.
+
+    Text longer than a cell holds is never cut silently; in a workbook, control characters
+    that XML cannot carry are refused too. The error names the table, the row (as in the file:
+    the header is row 1) and the column."""
+    for column in frame.columns:
+        s = frame[column]
+        if isinstance(s.dtype, pd.CategoricalDtype):  # check the few values, not every row
+            cats = pd.Series(s.cat.categories.astype(object))
+            bad_cats = np.append(_bad_text(cats, workbook), False)
+            bad = bad_cats[s.cat.codes.to_numpy()]  # code -1 (missing) picks the final False
+        else:
+            bad = _bad_text(s, workbook)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            value = str(s.iloc[i])
+            shown = value[:40] + ("…" if len(value) > 40 else "")
+            n = _excel_length(value)
+            if n > CELL_MAX_CHARS:
+                th = (
+                    f"ข้อความยาว {n:,} ตัวอักษร เกินที่ช่องของตารางคำนวณรับได้ ({CELL_MAX_CHARS:,}) "
+                    "จะไม่ตัดทิ้ง: ย่อข้อความ หรือใช้รูปแบบ Parquet"
+                )
+                en = (
+                    f"this text has {n:,} characters, more than a spreadsheet cell holds "
+                    f"({CELL_MAX_CHARS:,}); it is never cut: shorten it, or use Parquet"
+                )
+            else:
+                th = "ข้อความมีอักขระควบคุมที่สมุดงาน Excel เก็บไม่ได้ ให้ลบออก หรือใช้รูปแบบ CSV หรือ Parquet"
+                en = (
+                    "this text holds control characters an Excel workbook cannot store; "
+                    "remove them, or use CSV or Parquet"
+                )
+            raise OkanalysisError(
+                th, en, file=table, row=first_row + i, column=str(column), value=shown
+            )
+
+
+def _excel_length(text: str) -> int:
+    """Characters as a spreadsheet counts them: UTF-16 units (an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _bad_text(s: pd.Series, workbook: bool) -> np.ndarray:
+    text = _text_column(s)
+    if text is None:
+        return np.zeros(len(s), dtype=bool)
+    lengths = text.str.len().fillna(0).to_numpy()
+    long = lengths > CELL_MAX_CHARS // 2  # only these can be too long in UTF-16 units
+    if long.any():
+        long[long] = [_excel_length(v) > CELL_MAX_CHARS for v in text[long]]
+    if workbook:
+        long |= text.str.contains(_NOT_IN_XML, regex=True, na=False).to_numpy(bool)
+    return long
+
+
+def excel_cell(cell, value: object, *, table: str = "", row: int | None = None, column=None):
+    """Put `value` into an openpyxl cell so that text stays text, and return the cell.
+
+    openpyxl makes a formula of any text starting with "=" (and an error value of "#N/A"); here
+    text is always stored as text, and text starting with = + - @ is marked as Excel marks text
+    typed after an apostrophe, so editing the cell in Excel keeps it text too. Text a cell
+    cannot hold is refused (`check_cell_text`), never cut. Every workbook okanalysis writes
+    puts its cells through here."""
+    if isinstance(value, str):
+        check_cell_text(pd.DataFrame({column or "": [value]}), table, first_row=row or 1)
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS[:4]):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def write_sheet(ws, frame: pd.DataFrame, *, table: str) -> None:
+    """Append `frame` to the write-only sheet `ws`: its header, then its rows, text as text.
+
+    Missing and empty cells stay empty; numbers stay numbers. Checked first, so a refused
+    value leaves nothing half written."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
+
+    check_cell_text(frame, table)
+    header = [str(c) for c in frame.columns]
+    ws.append([excel_cell(WriteOnlyCell(ws), h, table=table, row=1, column=h) for h in header])
+    columns = []
+    for name, (_, s) in zip(header, frame.items(), strict=True):
+        values = s.astype(object).where(s.notna(), None).to_numpy(copy=True)
+        text = _text_column(s)
+        if text is not None:
+            values[(text == "").fillna(False).to_numpy(bool)] = None
+            special = text.str.startswith(FORMULA_STARTS[:4], na=False) | text.isin(ERROR_CODES)
+            for i in np.flatnonzero(special.to_numpy(bool)):  # openpyxl would not keep as text
+                cell = WriteOnlyCell(ws)
+                values[i] = excel_cell(cell, values[i], table=table, row=i + 2, column=name)
+        columns.append(values)
+    for row in zip(*columns, strict=True):
+        ws.append(row)
+
+
+def csv_for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` safe to open in a spreadsheet: text a spreadsheet would run as a
+    formula (starting with = + - @, tab or carriage return; plain numbers excepted) gets a
+    single quote in front, as the OWASP guide on CSV injection recommends."""
+    out = frame.copy()
+    for column in out.columns:
+        text = _text_column(out[column])
+        if text is None:
+            continue
+        risky = text.str.startswith(FORMULA_STARTS, na=False) & ~text.str.fullmatch(
+            _NUMBER, na=False
+        )
+        if risky.any():
+            out[column] = out[column].astype(object).where(~risky, "'" + text)
+    return out
+
+
+def write_csv_for_people(frame: pd.DataFrame, out: Path, *, table: str) -> Path:
+    """Write a CSV that people open in a spreadsheet (the rejects, the circle records): UTF-8
+    with a byte-order mark so Excel shows Thai, text made safe by `csv_for_people`, and text
+    longer than a cell holds refused. Data files (`write_dataset`) stay exact instead."""
+    check_cell_text(frame, table, workbook=False)
+    csv_for_people(frame).to_csv(out, index=False, encoding="utf-8-sig")
+    return out
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -334,6 +484,9 @@ def write_dataset(
                 file=str(out),
                 value=n,
             )
+    if fmt in ("csv", "xlsx"):  # people open these in a spreadsheet: refuse what it cannot hold
+        for name in schema.TABLE_ORDER:
+            check_cell_text(dataset.tables[name], name, workbook=fmt == "xlsx")
     _prepare_out(out, overwrite)
     (out / MARKER).write_text(
         "โฟลเดอร์นี้สร้างโดย okanalysis / generated by okanalysis\n" + (note + "\n" if note else ""),
@@ -346,11 +499,9 @@ def write_dataset(
         target = out / "okanalysis.xlsx"
         wb = Workbook(write_only=True)
         for name in schema.TABLE_ORDER:
-            ws = wb.create_sheet(name)
-            frame = to_file_frame(name, dataset.tables[name])
-            ws.append(list(frame.columns))
-            for row in frame.itertuples(index=False, name=None):
-                ws.append([v if v != "" else None for v in row])
+            write_sheet(
+                wb.create_sheet(name), to_file_frame(name, dataset.tables[name]), table=name
+            )
         wb.save(target)
         return [target]
     for name in schema.TABLE_ORDER:
