@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -236,7 +237,8 @@ CELL_MAX_CHARS = 32_767
 #: What makes a spreadsheet run a cell as a formula when it starts with it (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Control characters a workbook (XML) cannot hold; tab, line feed and carriage return it can.
-_NOT_IN_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_NOT_IN_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f" "\ufffe\uffff]"  # a pattern for re and for RE2
+_NOT_IN_XML_RE = re.compile(_NOT_IN_XML)
 #: A plain number ("-5", "+66", "-1,250.50", "1e3"): a spreadsheet reads it as a number.
 _NUMBER = r"[+-]?(?=\.?\d)\d*(?:,\d{3})*(?:\.\d*)?(?:[eE][+-]?\d+)?"
 
@@ -268,27 +270,33 @@ def check_cell_text(
             bad = _bad_text(s, workbook)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            value = str(s.iloc[i])
-            shown = value[:40] + ("…" if len(value) > 40 else "")
-            n = _excel_length(value)
-            if n > CELL_MAX_CHARS:
-                th = (
-                    f"ข้อความยาว {n:,} ตัวอักษร เกินที่ช่องของตารางคำนวณรับได้ ({CELL_MAX_CHARS:,}) "
-                    "จะไม่ตัดทิ้ง: ย่อข้อความ หรือใช้รูปแบบ Parquet"
-                )
-                en = (
-                    f"this text has {n:,} characters, more than a spreadsheet cell holds "
-                    f"({CELL_MAX_CHARS:,}); it is never cut: shorten it, or use Parquet"
-                )
-            else:
-                th = "ข้อความมีอักขระควบคุมที่สมุดงาน Excel เก็บไม่ได้ ให้ลบออก หรือใช้รูปแบบ CSV หรือ Parquet"
-                en = (
-                    "this text holds control characters an Excel workbook cannot store; "
-                    "remove them, or use CSV or Parquet"
-                )
-            raise OkanalysisError(
-                th, en, file=table, row=first_row + i, column=str(column), value=shown
-            )
+            check_text(str(s.iloc[i]), table, first_row + i, str(column), workbook=workbook)
+
+
+def check_text(
+    value: str, table: str, row: int | None, column: str | None, *, workbook: bool = True
+) -> None:
+    """Refuse one text a spreadsheet cell cannot hold as it is (see `check_cell_text`)."""
+    n = _excel_length(value) if len(value) > CELL_MAX_CHARS // 2 else len(value)
+    if n > CELL_MAX_CHARS:
+        th = (
+            f"ข้อความยาว {n:,} ตัวอักษร เกินที่ช่องของตารางคำนวณรับได้ ({CELL_MAX_CHARS:,}) "
+            "จะไม่ตัดทิ้ง: ย่อข้อความ หรือใช้รูปแบบ Parquet"
+        )
+        en = (
+            f"this text has {n:,} characters, more than a spreadsheet cell holds "
+            f"({CELL_MAX_CHARS:,}); it is never cut: shorten it, or use Parquet"
+        )
+    elif workbook and _NOT_IN_XML_RE.search(value):
+        th = "ข้อความมีอักขระควบคุมที่สมุดงาน Excel เก็บไม่ได้ ให้ลบออก หรือใช้รูปแบบ CSV หรือ Parquet"
+        en = (
+            "this text holds control characters an Excel workbook cannot store; "
+            "remove them, or use CSV or Parquet"
+        )
+    else:
+        return
+    shown = value[:40] + ("…" if len(value) > 40 else "")
+    raise OkanalysisError(th, en, file=table, row=row, column=column, value=shown)
 
 
 def _excel_length(text: str) -> int:
@@ -300,25 +308,26 @@ def _bad_text(s: pd.Series, workbook: bool) -> np.ndarray:
     text = _text_column(s)
     if text is None:
         return np.zeros(len(s), dtype=bool)
-    lengths = text.str.len().fillna(0).to_numpy()
-    long = lengths > CELL_MAX_CHARS // 2  # only these can be too long in UTF-16 units
-    if long.any():
-        long[long] = [_excel_length(v) > CELL_MAX_CHARS for v in text[long]]
+    bad = text.str.len().fillna(0).to_numpy() > CELL_MAX_CHARS // 2  # maybe too long: count
+    if bad.any():
+        bad[bad] = [_excel_length(v) > CELL_MAX_CHARS for v in text[bad]]
     if workbook:
-        long |= text.str.contains(_NOT_IN_XML, regex=True, na=False).to_numpy(bool)
-    return long
+        bad |= text.str.contains(_NOT_IN_XML, regex=True, na=False).to_numpy(bool)
+    return bad
 
 
-def excel_cell(cell, value: object, *, table: str = "", row: int | None = None, column=None):
+def excel_cell(
+    cell, value: object, *, table: str = "", row: int | None = None, column: str | None = None
+):
     """Put `value` into an openpyxl cell so that text stays text, and return the cell.
 
     openpyxl makes a formula of any text starting with "=" (and an error value of "#N/A"); here
     text is always stored as text, and text starting with = + - @ is marked as Excel marks text
     typed after an apostrophe, so editing the cell in Excel keeps it text too. Text a cell
-    cannot hold is refused (`check_cell_text`), never cut. Every workbook okanalysis writes
-    puts its cells through here."""
+    cannot hold is refused (`check_text`), never cut. Every workbook okanalysis writes puts
+    its cells through here."""
     if isinstance(value, str):
-        check_cell_text(pd.DataFrame({column or "": [value]}), table, first_row=row or 1)
+        check_text(value, table, row, column)
         cell.value = value
         cell.data_type = "s"
         if value.startswith(FORMULA_STARTS[:4]):
@@ -484,9 +493,16 @@ def write_dataset(
                 file=str(out),
                 value=n,
             )
-    if fmt in ("csv", "xlsx"):  # people open these in a spreadsheet: refuse what it cannot hold
+    if fmt == "csv":  # people open these in a spreadsheet: refuse what a cell cannot hold
         for name in schema.TABLE_ORDER:
-            check_cell_text(dataset.tables[name], name, workbook=fmt == "xlsx")
+            check_cell_text(dataset.tables[name], name, workbook=False)
+    if fmt == "xlsx":  # the sheets are made (and checked) before anything is written in `out`
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        for name in schema.TABLE_ORDER:
+            frame = to_file_frame(name, dataset.tables[name])
+            write_sheet(wb.create_sheet(name), frame, table=name)
     _prepare_out(out, overwrite)
     (out / MARKER).write_text(
         "โฟลเดอร์นี้สร้างโดย okanalysis / generated by okanalysis\n" + (note + "\n" if note else ""),
@@ -494,14 +510,7 @@ def write_dataset(
     )
     written: list[Path] = []
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
         target = out / "okanalysis.xlsx"
-        wb = Workbook(write_only=True)
-        for name in schema.TABLE_ORDER:
-            write_sheet(
-                wb.create_sheet(name), to_file_frame(name, dataset.tables[name]), table=name
-            )
         wb.save(target)
         return [target]
     for name in schema.TABLE_ORDER:
