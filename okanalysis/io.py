@@ -382,10 +382,11 @@ def csv_for_people(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv_for_people(frame: pd.DataFrame, out: Path, *, table: str) -> Path:
     """Write a CSV that people open in a spreadsheet (the rejects, the circle records): UTF-8
-    with a byte-order mark so Excel shows Thai, text made safe by `csv_for_people`, and text
+    with a byte-order mark so Excel shows Thai, rows ended by CR LF as spreadsheets write them
+    (so a carriage return inside text is quoted), text made safe by `csv_for_people`, and text
     longer than a cell holds refused. Data files (`write_dataset`) stay exact instead."""
     check_cell_text(frame, table, workbook=False)
-    csv_for_people(frame).to_csv(out, index=False, encoding="utf-8-sig")
+    csv_for_people(frame).to_csv(out, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return out
 
 
@@ -493,10 +494,10 @@ def write_dataset(
                 file=str(out),
                 value=n,
             )
-    if fmt == "csv":  # people open these in a spreadsheet: refuse what a cell cannot hold
+    if fmt in ("csv", "xlsx"):  # people open these in a spreadsheet: refuse what it cannot hold
         for name in schema.TABLE_ORDER:
-            check_cell_text(dataset.tables[name], name, workbook=False)
-    if fmt == "xlsx":  # the sheets are made (and checked) before anything is written in `out`
+            check_cell_text(dataset.tables[name], name, workbook=fmt == "xlsx")
+    if fmt == "xlsx":  # the sheets are made before anything is written in `out`
         from openpyxl import Workbook
 
         wb = Workbook(write_only=True)
