@@ -232,7 +232,7 @@ def mark_validated(folder: str | os.PathLike[str], fingerprint: str) -> None:
 
 
 # --- text stays text: every workbook and every CSV written for people -----------------------
-#: The most characters a spreadsheet cell holds (Excel counts UTF-16 units; LibreOffice the same).
+#: The most characters a spreadsheet cell holds (Excel counts them in UTF-16 units).
 CELL_MAX_CHARS = 32_767
 #: What makes a spreadsheet run a cell as a formula when it starts with it (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
