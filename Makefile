@@ -47,7 +47,7 @@ format: install ## format the code with ruff
 	$(BIN)/ruff format $(SRC)
 
 docs: install ## regenerate docs/data.md from the schema
-	$(BIN)/python -m okanalysis.datadict
+	$(BIN)/python -m okanalysis.contract.datadict
 
 clean: ## remove the virtual environment and generated data
 	rm -rf $(VENV) data/demo data/processed

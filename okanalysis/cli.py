@@ -122,7 +122,23 @@ def cmd_circles(args: argparse.Namespace) -> int:
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from okanalysis.dashboard import server as dashboard
 
-    s = dashboard.settings(args.data, store=args.store, port=args.port, lan=args.lan)
+    if args.self_signed:
+        cert, key = dashboard.self_signed(args.self_signed)
+        print(
+            f"สร้างใบรับรองแล้ว / self-signed certificate written: {cert}\n"
+            f"กุญแจ (เก็บเป็นความลับ) / its key (keep it private): {key}\n"
+            f"SHA-256 {dashboard.certificate_fingerprint(cert)}\n"
+            f"ใช้ / use: okanalysis dashboard --lan --certfile {cert} --keyfile {key}"
+        )
+        return 0
+    s = dashboard.settings(
+        args.data,
+        store=args.store,
+        port=args.port,
+        lan=args.lan,
+        certfile=args.certfile,
+        keyfile=args.keyfile,
+    )
     return dashboard.serve(s)
 
 
@@ -187,6 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     p.add_argument("--lan", action="store_true", help="listen on the network; needs the token")
     p.add_argument("--store", help="the circle store (default data/circles.sqlite)")
+    p.add_argument("--certfile", help="TLS certificate (PEM): serve HTTPS")
+    p.add_argument("--keyfile", help="the certificate's private key (PEM)")
+    p.add_argument(
+        "--self-signed",
+        metavar="DIR",
+        help="write a self-signed certificate for this computer to DIR, then stop",
+    )
     p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("batch", help="รายงานรายอำเภอและสรุปจังหวัด / district reports and summary")

@@ -9,6 +9,7 @@ chromium or Playwright the tests are skipped, except under CI (`CI` set), where 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import sqlite3
 import subprocess
@@ -38,14 +39,19 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def start(root: Path, data: Path, *, lan: bool = False, token: str = "") -> dashboard.Background:
-    """`okanalysis dashboard` on a free port, with its own home, Jupyter folders and store."""
+def start(
+    root: Path, data: Path, *, lan: bool = False, token: str = "", tls: Path | None = None
+) -> dashboard.Background:
+    """`okanalysis dashboard` on a free port, with its own home, Jupyter folders and store;
+    over HTTPS with the certificate and key in the folder `tls` (see `dashboard.self_signed`)."""
     s = dashboard.ServerSettings(
         data=data,
         store=root / "circles.sqlite",
         port=dashboard.free_port(),
         lan=lan,
         token=token,
+        certfile=tls / dashboard.CERT_NAME if tls else None,
+        keyfile=tls / dashboard.KEY_NAME if tls else None,
     )
     return dashboard.Background(s, root)
 
@@ -342,5 +348,31 @@ def test_on_the_lan_nothing_is_reachable_without_the_token(browser, demo_dir, tm
         assert code in (302, 401, 403)
         code, _ = get(f"?token={token}")
         assert code == 200
+    finally:
+        lan.stop()
+
+
+def test_over_https_with_the_token_the_dashboard_renders(browser, demo_dir, tmp_path):
+    token = "t0ken-for-the-district-network"
+    dashboard.self_signed(tmp_path / "tls")
+    lan = start(tmp_path / "server", demo_dir, lan=True, token=token, tls=tmp_path / "tls")
+    try:
+        lan.wait_ready("circle", 1, timeout=FIRST_KERNEL_S)
+        assert lan.base.startswith("https://127.0.0.1:")
+        context = browser.new_context(viewport=VIEWPORT, ignore_https_errors=True)  # self-signed
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(lan.url("voila/render/circle.ipynb"), wait_until="commit")
+        page.wait_for_selector(".okd-pick-district select", timeout=PAGE_MS)  # widgets over wss
+        assert page.url.startswith("https://")
+        assert "เลือกอำเภอ" in page.locator(".okd").inner_text()
+        assert errors == []
+        page.close(run_before_unload=True)
+        context.close()
+        with pytest.raises((OSError, http.client.HTTPException)):  # no page over plain HTTP
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{lan.settings.port}/?token={token}", timeout=30
+            ).close()
     finally:
         lan.stop()

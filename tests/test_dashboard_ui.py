@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import re
 import sqlite3
+import ssl
 import subprocess
 import sys
 
@@ -474,6 +475,74 @@ def test_missing_data_and_bad_ports_are_refused_before_starting(tmp_path):
             dashboard.settings(tmp_path / "data", port=port)
 
 
+def test_lan_without_a_certificate_warns_that_traffic_is_unencrypted(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    monkeypatch.delenv(dashboard.TOKEN_ENV, raising=False)
+    s = dashboard.settings(tmp_path / "data", lan=True)
+    text = dashboard.banner(s)
+    assert dashboard.UNENCRYPTED_WARNING in text and "ไม่ได้เข้ารหัส" in text
+    assert not s.tls and all(u.startswith("http://") for u in dashboard.addresses(s).values())
+    assert dashboard.UNENCRYPTED_WARNING not in dashboard.banner(
+        dashboard.settings(tmp_path / "data")
+    )  # this computer only: nothing crosses the network
+
+
+def test_a_certificate_serves_https(tmp_path, monkeypatch):
+    from cryptography import x509
+
+    (tmp_path / "data").mkdir()
+    monkeypatch.delenv(dashboard.TOKEN_ENV, raising=False)
+    cert, key = dashboard.self_signed(tmp_path / "tls")
+    assert (cert.name, key.name) == ("okanalysis.crt", "okanalysis.key")
+    assert key.stat().st_mode & 0o777 == 0o600
+    s = dashboard.settings(tmp_path / "data", lan=True, certfile=cert, keyfile=key)
+    assert s.tls and s.certfile == cert.resolve()
+    for url in dashboard.addresses(s).values():
+        assert url.startswith("https://") and f"token={s.token}" in url
+    text = dashboard.banner(s)
+    assert dashboard.UNENCRYPTED_WARNING not in text and "HTTPS" in text
+    assert dashboard.certificate_fingerprint(cert) in text
+    assert dashboard.ssl_context(s).minimum_version >= ssl.TLSVersion.TLSv1_2
+    local = dashboard.settings(tmp_path / "data", certfile=cert, keyfile=key)
+    assert dashboard.addresses(local)["circle"].startswith("https://127.0.0.1:")
+    made = x509.load_pem_x509_certificate(cert.read_bytes())
+    names = made.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    ips = {str(ip) for ip in names.get_values_for_type(x509.IPAddress)}
+    dns = set(names.get_values_for_type(x509.DNSName))
+    assert "127.0.0.1" in ips and "localhost" in dns and dashboard.lan_address() in ips | dns
+    assert 700 <= (made.not_valid_after_utc - made.not_valid_before_utc).days <= 740
+    with pytest.raises(InputError, match="not overwritten"):
+        dashboard.self_signed(tmp_path / "tls")
+
+
+def test_a_certificate_without_its_key_is_refused_before_starting(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    cert, key = dashboard.self_signed(tmp_path / "tls")
+    _other_cert, other_key = dashboard.self_signed(tmp_path / "other")
+    (tmp_path / "junk.pem").write_text("not a certificate", encoding="utf-8")
+    for certfile, keyfile, says in (
+        (cert, None, "--keyfile"),
+        (None, key, "--certfile"),
+        (tmp_path / "missing.crt", key, "missing"),
+        (cert, other_key, "does not match"),
+        (tmp_path / "junk.pem", key, "not PEM"),
+    ):
+        with pytest.raises(InputError, match=says):
+            dashboard.settings(data, lan=True, certfile=certfile, keyfile=keyfile)
+    run = subprocess.run(
+        [
+            *(sys.executable, "-m", "okanalysis", "dashboard", "--data", str(data), "--lan"),
+            *("--certfile", str(cert), "--port", str(dashboard.free_port())),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert run.returncode == 2 and "--keyfile" in run.stderr and "แดชบอร์ด" not in run.stdout
+
+
 def test_console_command_documents_the_dashboard():
     run = subprocess.run(
         [sys.executable, "-m", "okanalysis", "dashboard", "--help"],
@@ -483,3 +552,5 @@ def test_console_command_documents_the_dashboard():
     )
     assert run.returncode == 0, run.stderr
     assert "--lan" in run.stdout and "--port" in run.stdout
+    assert "--certfile" in run.stdout and "--keyfile" in run.stdout
+    assert "--self-signed" in run.stdout

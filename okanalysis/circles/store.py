@@ -27,7 +27,7 @@ import pandas as pd
 
 from okanalysis.contract import hierarchy, schema
 from okanalysis.contract.dataset import Dataset
-from okanalysis.core import labels, paths, thai
+from okanalysis.core import labels, paths, sheets, thai
 from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES
 from okanalysis.core.errors import InputError, OkanalysisError
 
@@ -973,19 +973,23 @@ def export(
             "export writes .xlsx or .csv files only",
             file=str(out),
         )
+    from openpyxl import Workbook
+
     all_entries = export_table(history(store), lang)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        all_entries.to_csv(out, index=False, encoding="utf-8-sig")
-        return out
+    if suffix == ".csv":  # text a spreadsheet would run is neutralised (see `core.sheets`)
+        return sheets.write_csv_for_people(all_entries, out, table=str(out))
     status = EXPORT_LABELS["status"][0 if lang != "en" else 1]
     in_force = _STATUS["current"][0 if lang != "en" else 1]
     names = ("ผลที่ใช้อยู่", "ทุกรายการ") if lang != "en" else ("in force", "all entries")
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        all_entries.loc[all_entries[status] == in_force].to_excel(
-            writer, sheet_name=names[0], index=False
-        )
-        all_entries.to_excel(writer, sheet_name=names[1], index=False)
+    pages = {
+        names[0]: all_entries.loc[all_entries[status] == in_force].reset_index(drop=True),
+        names[1]: all_entries,
+    }
+    wb = Workbook(write_only=True)
+    for name, frame in pages.items():  # what people typed stays text, never a formula
+        sheets.write_sheet(wb.create_sheet(name), frame, table=f"{out}[{name}]")
+    wb.save(out)
     return out
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from okanalysis.contract import hierarchy, schema
-from okanalysis.core import params, paths
+from okanalysis.core import params, paths, sheets
 from okanalysis.core.thai import format_number
 
 DOC_PATH = paths.DATA_DICTIONARY
@@ -93,6 +93,8 @@ def value_rule(f: schema.Field) -> tuple[str, str] | None:
         )
     if f.kind == schema.BOOL:
         return "ใช่ หรือ ไม่ใช่", "yes or no"
+    if f.multiline:
+        return "ข้อความอิสระ ขึ้นบรรทัดใหม่ได้", "free text; line breaks are kept"
     if f.kind == schema.CHOICE and f.choices_from == "categories":
         return (
             "รหัสหรือชื่อไทยของหมวดบัญชี ดูหัวข้อหมวดบัญชีรับจ่าย",
@@ -117,6 +119,9 @@ def general_rules() -> list[Section]:
     first_tambon = hierarchy.tambons().iloc[0]
     n_amphoe, lo, hi = len(amphoe), amphoe.min(), amphoe.max()
     t_code = first_tambon["tambon_code"]
+    free = [(t, f) for t in schema.TABLES.values() for f in t.fields if f.multiline]
+    free_th = ", ".join(f"{f.th} `{t.name}.{f.name}`" for t, f in free)
+    free_en = ", ".join(f"{f.en} `{t.name}.{f.name}`" for t, f in free)
     return [
         Section(
             "files",
@@ -209,6 +214,48 @@ def general_rules() -> list[Section]:
                 (
                     "คอลัมน์ที่มีรายการให้เลือก เขียนเป็นรหัส หรือชื่อภาษาไทยของค่าในรายการก็ได้",
                     "A column with a list of values takes the code or the value's Thai label.",
+                ),
+            ),
+        ),
+        Section(
+            "text",
+            "ข้อความ",
+            "Text",
+            (
+                (
+                    f"คอลัมน์ข้อความอิสระ ({free_th}) เก็บการขึ้นบรรทัดใหม่ไว้ทุกรูปแบบไฟล์ "
+                    "ส่วนชื่อและข้อความสั้นอื่น ๆ ช่องว่างและการขึ้นบรรทัดที่ติดกันรวมเป็นช่องว่างเดียว",
+                    f"Free-text columns ({free_en}) keep their line breaks in every format; in "
+                    "names and other short text, runs of spaces and line breaks become one space.",
+                ),
+                (
+                    "ข้อความเป็นข้อความเสมอ: ในสมุดงาน Excel ทุกไฟล์ที่ okanalysis เขียน (ข้อมูล .xlsx "
+                    "แบบบันทึกข้อมูล และบันทึกวงเรียนรู้ที่ส่งออก) ข้อความที่ขึ้นต้นด้วย = + - @ "
+                    "ไม่กลายเป็นสูตร และอ่านกลับได้ตรงตามเดิม",
+                    "Text stays text: in every workbook okanalysis writes (data .xlsx, the "
+                    "data-entry workbook, the exported circle records) text starting with "
+                    "= + - @ is never a formula, and it reads back exactly.",
+                ),
+                (
+                    "ไฟล์ CSV ที่ทำไว้ให้คนเปิดดู (ไฟล์ rejects และ `okanalysis circles export "
+                    "ไฟล์.csv`) ใส่เครื่องหมาย ' นำหน้าข้อความที่ขึ้นต้นด้วย = + - @ แท็บ หรือ "
+                    "carriage return (ยกเว้นตัวเลข) โปรแกรมตารางคำนวณจึงไม่รันเป็นสูตร ตามคำแนะนำของ "
+                    "OWASP เรื่อง CSV injection ส่วนไฟล์ CSV ข้อมูล (`okanalysis demo`, "
+                    "`write_dataset`) เก็บค่าตรงตามจริง นำเข้าใหม่ได้ข้อมูลเดิม",
+                    "CSV files written for people to open (the rejects file and `okanalysis "
+                    "circles export FILE.csv`) put a single quote ' before text starting with "
+                    "= + - @, a tab or a carriage return (numbers excepted), so a spreadsheet "
+                    "does not run it as a formula, as the OWASP guide on CSV injection "
+                    "recommends. Data CSVs (`okanalysis demo`, `write_dataset`) keep every value "
+                    "exactly and load back unchanged.",
+                ),
+                (
+                    f"ช่องหนึ่งเก็บข้อความได้ไม่เกิน {sheets.CELL_MAX_CHARS:,} ตัวอักษร (ขีดจำกัดของ Excel) "
+                    "ข้อความที่ยาวกว่าไม่ถูกตัดทิ้ง: การเขียนไฟล์ Excel หรือ CSV จะหยุด "
+                    "และบอกตาราง แถว และคอลัมน์ (ไฟล์ Parquet เก็บได้)",
+                    f"A cell holds at most {sheets.CELL_MAX_CHARS:,} characters (Excel's limit); "
+                    "longer text is never cut: writing Excel or CSV stops and names the table, "
+                    "row and column (Parquet keeps it).",
                 ),
             ),
         ),

@@ -129,6 +129,7 @@ class Field:
     choices_from: str | None = None  # a parameters list: "categories", "sectors"
     code_level: str | None = None  # for CODE: province, amphoe, tambon, village or "any"
     categorical: bool = False  # held as a pandas Categorical (few values, many rows)
+    multiline: bool = False  # free text (notes, results, statements): line breaks are kept
     min: float | None = None
     max: float | None = None
     description: str = ""
@@ -273,7 +274,7 @@ TABLES: dict[str, Table] = {
                     MONEY,
                     description="Negative only to correct an earlier entry.",
                 ),
-                Field("note", "หมายเหตุ", "note", TEXT, False),
+                Field("note", "หมายเหตุ", "note", TEXT, False, multiline=True),
             ),
             key=("entry_id",),
             references=(Reference(("household_id",), "households", ("household_id",)),),
@@ -346,7 +347,14 @@ TABLES: dict[str, Table] = {
                 Field("date", "วันที่ประเมิน", "date assessed", DATE),
                 Field("score", "ระดับที่เป็นอยู่ (1-5)", "where they stand (1-5)", INT, min=1, max=5),
                 Field("target", "เป้าหมาย (1-5)", "target (1-5)", INT, min=1, max=5),
-                Field("can_do_now", "สิ่งที่ทำได้แล้ว", "what they can now do", TEXT, False),
+                Field(
+                    "can_do_now",
+                    "สิ่งที่ทำได้แล้ว",
+                    "what they can now do",
+                    TEXT,
+                    False,
+                    multiline=True,
+                ),
             ),
             key=("person_id", "criterion_id", "round"),
             references=(
@@ -382,7 +390,7 @@ TABLES: dict[str, Table] = {
                 Field("date", "วันที่", "date", DATE),
                 Field("activity", "กิจกรรม", "activity", TEXT),
                 Field("visitors", "ผู้เข้าร่วม/ผู้ศึกษาดูงาน", "visitors", INT, min=0, max=100000),
-                Field("result", "ผลที่เกิดขึ้น", "result", TEXT, False),
+                Field("result", "ผลที่เกิดขึ้น", "result", TEXT, False, multiline=True),
             ),
             key=("activity_id",),
             references=(Reference(("centre_id",), "centres", ("centre_id",)),),
@@ -486,7 +494,12 @@ TABLES: dict[str, Table] = {
                 _code("unit_code", "รหัสพื้นที่", "unit code", "any"),
                 Field("title", "โครงการ/กิจกรรม", "project or activity", TEXT),
                 Field(
-                    "problem", "ปัญหาหรือโอกาสที่ตอบ", "problem or opportunity it answers", TEXT, False
+                    "problem",
+                    "ปัญหาหรือโอกาสที่ตอบ",
+                    "problem or opportunity it answers",
+                    TEXT,
+                    False,
+                    multiline=True,
                 ),
                 Field("kind", "ลักษณะ", "kind", CHOICE, choices=PLAN_KINDS),
                 Field(
@@ -566,7 +579,11 @@ TABLES: dict[str, Table] = {
                 ),
                 _code("unit_code", "รหัสพื้นที่", "unit code", "any"),
                 Field(
-                    "statement", "ความหมายในคำของชุมชน", "statement in the community's words", TEXT
+                    "statement",
+                    "ความหมายในคำของชุมชน",
+                    "statement in the community's words",
+                    TEXT,
+                    multiline=True,
                 ),
             ),
             key=("unit_code",),
@@ -582,7 +599,7 @@ TABLES: dict[str, Table] = {
                 Field("date", "วันที่", "date", DATE),
                 Field("topic", "ประเด็นการเรียนรู้ (1-9)", "learning topic (1-9)", INT, min=1, max=9),
                 Field("amount", "จำนวนเงิน", "amount", MONEY),
-                Field("note", "รายละเอียด", "details", TEXT, False),
+                Field("note", "รายละเอียด", "details", TEXT, False, multiline=True),
             ),
             key=("record_id",),
         ),

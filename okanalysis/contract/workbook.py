@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from okanalysis.contract import datadict, schema
+from okanalysis.core import sheets
 from okanalysis.core.errors import OkanalysisError
 
 INSTRUCTIONS_SHEET = "คำอธิบาย"
@@ -95,9 +96,10 @@ class _Lists:
             return f'"{inline}"'
         if labels not in self._ranges:
             col = get_column_letter(len(self._ranges) + 1)
-            self.sheet[f"{col}1"] = name
+            title = self.sheet.title
+            sheets.excel_cell(self.sheet[f"{col}1"], name, table=title, row=1, column=col)
             for i, label in enumerate(labels, start=2):
-                self.sheet[f"{col}{i}"] = label
+                sheets.excel_cell(self.sheet[f"{col}{i}"], label, table=title, row=i, column=col)
             last = len(labels) + 1
             self._ranges[labels] = f"{quote_sheetname(self.sheet.title)}!${col}$2:${col}${last}"
         return self._ranges[labels]
@@ -186,7 +188,9 @@ def _table_sheet(ws: Worksheet, table: schema.Table, lists: _Lists) -> None:
     """One table's sheet: Thai headers with notes, column formats, checks, frozen header."""
     for i, f in enumerate(table.fields, start=1):
         col = get_column_letter(i)
-        cell = ws.cell(row=1, column=i, value=f.th)
+        cell = sheets.excel_cell(
+            ws.cell(row=1, column=i), f.th, table=table.name, row=1, column=col
+        )
         cell.font = REQUIRED_FONT if f.required else OPTIONAL_FONT
         cell.fill = REQUIRED_FILL if f.required else OPTIONAL_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -275,6 +279,6 @@ def _instructions(ws: Worksheet) -> None:
     }
     lines = [*instruction_lines("th"), ("", "body"), *instruction_lines("en")]
     for r, (text, style) in enumerate(lines, start=1):
-        cell = ws.cell(row=r, column=1, value=text)
+        cell = sheets.excel_cell(ws.cell(row=r, column=1), text, table=ws.title, row=r, column="A")
         cell.font = styles[style]
         cell.alignment = Alignment(wrap_text=True, vertical="top")

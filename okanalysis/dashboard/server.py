@@ -4,17 +4,23 @@
 no tracebacks (the notebooks show a Thai/English message instead), kernels preheated so the
 page is ready at once, idle kernels culled, and no URL parameter can switch the template or
 theme. By default it listens on 127.0.0.1 and refuses any other Host header; `lan=True` listens
-on the network and requires a token, printed with the address. The data folder and the circle
-store reach the kernels as environment variables (`OKANALYSIS_DATA`, `OKANALYSIS_CIRCLES`).
+on the network and requires a token, printed with the address. With a certificate and its key
+(`certfile`, `keyfile`; `self_signed` makes a pair for a district server) it serves HTTPS, so
+the token and the circle's records do not cross the district Wi-Fi in clear. The data folder
+and the circle store reach the kernels as environment variables (`OKANALYSIS_DATA`,
+`OKANALYSIS_CIRCLES`).
 
 `voila_config` is the whole configuration as one dictionary, so it can be read and tested.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import secrets
 import socket
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +43,16 @@ PLOTLY_BUNDLE_FILE = "widgetbundle.js"
 DEFAULT_PORT = 8866
 #: An idle kernel (its page closed) is stopped after this many seconds.
 CULL_IDLE_SECONDS = 900
+#: The files `self_signed` writes, and how long its certificate is valid.
+CERT_NAME, KEY_NAME = "okanalysis.crt", "okanalysis.key"
+SELF_SIGNED_DAYS = 730
+#: Printed when the dashboards are open to the network without TLS.
+UNENCRYPTED_WARNING = (
+    "คำเตือน: การรับส่งข้อมูลไม่ได้เข้ารหัส ทุกคนในเครือข่าย Wi-Fi เดียวกันอ่านรหัส token "
+    "และบันทึกวงเรียนรู้ได้ ใช้ --certfile และ --keyfile (สร้างได้ด้วย --self-signed โฟลเดอร์) / "
+    "WARNING: traffic is unencrypted: anyone on the same Wi-Fi can read the token and the "
+    "circle's records; use --certfile and --keyfile (make them with --self-signed DIR)"
+)
 #: Shown instead of a traceback when a notebook cell fails.
 FRIENDLY_ERROR = (
     "ขออภัย หน้านี้แสดงผลไม่ได้ โปรดแจ้งทีมวิชาการ (รายละเอียดอยู่ในบันทึกของเครื่องแม่ข่าย) / "
@@ -62,10 +78,21 @@ class ServerSettings:
     notebooks: Path = DASHBOARDS_DIR
     pool_size: int = 1
     cull_idle_seconds: int = CULL_IDLE_SECONDS
+    certfile: Path | None = None
+    keyfile: Path | None = None
 
     @property
     def ip(self) -> str:
         return "0.0.0.0" if self.lan else "127.0.0.1"
+
+    @property
+    def tls(self) -> bool:
+        """Whether the dashboards are served over HTTPS."""
+        return self.certfile is not None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
 
 
 def settings(
@@ -76,9 +103,12 @@ def settings(
     lan: bool = False,
     token: str | None = None,
     notebooks: str | os.PathLike[str] | None = None,
+    certfile: str | os.PathLike[str] | None = None,
+    keyfile: str | os.PathLike[str] | None = None,
 ) -> ServerSettings:
-    """Check the options and fill the defaults: a missing data or dashboards folder, a bad port
-    or a LAN server without a token are refused here, before anything starts."""
+    """Check the options and fill the defaults: a missing data or dashboards folder, a bad port,
+    a LAN server without a token, or a certificate without its key (or one that cannot be
+    used) are refused here, before anything starts."""
     from okanalysis.circles import store as circles
 
     data_path = Path(data) if data is not None else default_data_path()
@@ -106,14 +136,46 @@ def settings(
                 value="*" * len(token),
             )
     store_path = Path(store) if store is not None else circles.default_path()
-    return ServerSettings(
+    s = ServerSettings(
         data=data_path.resolve(),
         store=store_path.resolve(),
         port=port,
         lan=lan,
         token=(token or "") if lan else "",
         notebooks=folder.resolve(),
+        certfile=Path(certfile).resolve() if certfile else None,
+        keyfile=Path(keyfile).resolve() if keyfile else None,
     )
+    if certfile or keyfile:
+        ssl_context(s)  # refuses a missing, unreadable or mismatched pair now
+    return s
+
+
+def ssl_context(s: ServerSettings) -> ssl.SSLContext | None:
+    """The TLS context of a server with a certificate (TLS 1.2 or later), else None."""
+    if s.certfile is None and s.keyfile is None:
+        return None
+    if s.certfile is None or s.keyfile is None:
+        raise InputError(
+            "ต้องระบุทั้ง --certfile (ใบรับรอง) และ --keyfile (กุญแจ)",
+            "give both --certfile (the certificate) and --keyfile (its key)",
+            file=str(s.certfile or s.keyfile),
+        )
+    for path, th, en in ((s.certfile, "ใบรับรอง", "certificate"), (s.keyfile, "กุญแจ", "key")):
+        if not path.is_file():
+            raise InputError(f"ไม่พบไฟล์{th}", f"the {en} file is missing", file=str(path))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(s.certfile, s.keyfile)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise InputError(
+            "ใช้ใบรับรองกับกุญแจนี้ไม่ได้ (อ่านไม่ได้ ไม่ใช่ PEM หรือกุญแจไม่ตรงกับใบรับรอง)",
+            f"cannot use this certificate and key (unreadable, not PEM, or the key does not "
+            f"match the certificate: {exc})",
+            file=str(s.certfile),
+        ) from exc
+    return context
 
 
 def voila_config(s: ServerSettings) -> dict[str, dict[str, Any]]:
@@ -187,17 +249,18 @@ def addresses(s: ServerSettings) -> dict[str, str]:
     """The addresses to open: the circle dashboard and the district scorecard."""
     host = lan_address() if s.lan else "127.0.0.1"
     query = f"?token={s.token}" if s.lan else ""
-    base = f"http://{host}:{s.port}/voila/render/"
+    base = f"{s.scheme}://{host}:{s.port}/voila/render/"
     return {
         "circle": f"{base}circle.ipynb{query}",
         "district": f"{base}district.ipynb{query}",
     }
 
 
-def _application(config: dict[str, dict[str, Any]]) -> Any:
+def _application(config: dict[str, dict[str, Any]], tls: ssl.SSLContext | None = None) -> Any:
     """A Voila application with the plotly widget code served once, by a route that needs the
-    same login as the dashboards, and query parameters that try to pick a template or theme
-    refused outright (a new kernel per such request would bypass the preheated pool)."""
+    same login as the dashboards, query parameters that try to pick a template or theme
+    refused outright (a new kernel per such request would bypass the preheated pool), and,
+    with a TLS context, HTTPS (Voila's own server has no certificate option)."""
     import plotly
     import tornado.web
     from jupyter_server.base.handlers import JupyterHandler
@@ -236,28 +299,130 @@ def _application(config: dict[str, dict[str, Any]]) -> Any:
             folder = Path(plotly.__file__).parent / "package_data"
             return [(route, BundleHandler, {"path": str(folder)}), *handlers]
 
+        def listen(self) -> None:
+            if tls is not None:  # tornado's server takes the context Voila does not pass
+                self.app.listen = functools.partial(self.app.listen, ssl_options=tls)
+            super().listen()
+
+        def _url(self, ip: str) -> str:
+            url = super()._url(ip)
+            return url.replace("http://", "https://", 1) if tls is not None else url
+
     return DashboardVoila(config=Config(config))
+
+
+def banner(s: ServerSettings) -> str:
+    """What `serve` prints: the addresses to open, the data, the store and who can connect."""
+    where = addresses(s)
+    if s.lan and s.tls:
+        reach = (
+            "เปิดให้เครื่องอื่นในเครือข่ายใช้ได้ เข้ารหัสด้วย TLS (https) ต้องใช้ที่อยู่ที่มีรหัส token ข้างบน /"
+            " open to the local network, encrypted (HTTPS): the token above is required\n"
+        )
+    elif s.lan:
+        reach = (
+            "เปิดให้เครื่องอื่นในเครือข่ายใช้ได้ ต้องใช้ที่อยู่ที่มีรหัส token ข้างบน /"
+            " open to the local network: the token above is required\n"
+            f"{UNENCRYPTED_WARNING}\n"
+        )
+    else:
+        reach = "เปิดเฉพาะเครื่องนี้ / this computer only (use --lan for the local network)\n"
+    if s.tls:
+        reach += (
+            f"ใบรับรอง / certificate: {s.certfile} (SHA-256 {certificate_fingerprint(s.certfile)})\n"
+        )
+    return (
+        f"แดชบอร์ดวงเรียนรู้ / circle dashboard:   {where['circle']}\n"
+        f"ตารางคะแนนอำเภอ / district scorecard:   {where['district']}\n"
+        f"ข้อมูล / data: {s.data}\nบันทึกวงเรียนรู้ / circle store: {s.store}\n"
+        + reach
+        + "หยุดด้วย Ctrl+C / stop with Ctrl+C"
+    )
+
+
+def certificate_fingerprint(certfile: Path) -> str:
+    """The SHA-256 fingerprint of a PEM certificate, as browsers show it (AB:CD:...)."""
+    der = ssl.PEM_cert_to_DER_cert(Path(certfile).read_text(encoding="ascii"))
+    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
+def self_signed(
+    folder: str | os.PathLike[str], *, days: int = SELF_SIGNED_DAYS
+) -> tuple[Path, Path]:
+    """A self-signed certificate for this computer as a district server: `folder/okanalysis.crt`
+    and its key `folder/okanalysis.key` (readable by its owner only), valid `days` days, for
+    this computer's LAN address, its name, localhost and 127.0.0.1. An existing pair is
+    never overwritten. Browsers warn once; compare the fingerprint `serve` prints."""
+    import datetime as dt
+    import ipaddress
+    import re
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    folder = Path(folder)
+    cert_path, key_path = folder / CERT_NAME, folder / KEY_NAME
+    for path in (cert_path, key_path):
+        if path.exists():
+            raise InputError(
+                "มีใบรับรองอยู่แล้ว จะไม่เขียนทับ (ลบออกก่อน หรือเลือกโฟลเดอร์อื่น)",
+                "a certificate is already there and is not overwritten "
+                "(delete it first, or choose another folder)",
+                file=str(path),
+            )
+    address, host = lan_address(), socket.gethostname()
+    ips = {ipaddress.ip_address("127.0.0.1")}
+    dns = {"localhost"}
+    try:
+        ips.add(ipaddress.ip_address(address))
+    except ValueError:  # no network: lan_address gave the computer's name
+        dns.add(address)
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]*", host):
+        dns.add(host)
+    names = [x509.IPAddress(ip) for ip in sorted(ips, key=str)]
+    names += [x509.DNSName(name) for name in sorted(dns)]
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, address),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "okanalysis dashboard (self-signed)"),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    with os.fdopen(os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+        fh.write(pem)
+    os.chmod(key_path, 0o600)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path
 
 
 def serve(s: ServerSettings) -> int:
     """Run the dashboards until interrupted (Ctrl+C); prints the addresses to open."""
     os.environ.update(environment(s))
-    app = _application(voila_config(s))
+    app = _application(voila_config(s), ssl_context(s))
     app.initialize([str(s.notebooks)])
-    where = addresses(s)
-    print(
-        f"แดชบอร์ดวงเรียนรู้ / circle dashboard:   {where['circle']}\n"
-        f"ตารางคะแนนอำเภอ / district scorecard:   {where['district']}\n"
-        f"ข้อมูล / data: {s.data}\nบันทึกวงเรียนรู้ / circle store: {s.store}\n"
-        + (
-            "เปิดให้เครื่องอื่นในเครือข่ายใช้ได้ ต้องใช้ที่อยู่ที่มีรหัส token ข้างบน /"
-            " open to the local network: the token above is required\n"
-            if s.lan
-            else "เปิดเฉพาะเครื่องนี้ / this computer only (use --lan for the local network)\n"
-        )
-        + "หยุดด้วย Ctrl+C / stop with Ctrl+C",
-        flush=True,
-    )
+    print(banner(s), flush=True)
     app.start()
     return 0
 
@@ -317,10 +482,11 @@ class Background:
             TOKEN_ENV: s.token,
             "PYTHONUNBUFFERED": "1",
         }
+        tls = f", certfile={str(s.certfile)!r}, keyfile={str(s.keyfile)!r}" if s.tls else ""
         code = (
             "from okanalysis import dashboard as d; d.serve(d.settings("
             f"{str(s.data)!r}, store={str(s.store)!r}, port={s.port}, lan={s.lan}, "
-            f"notebooks={str(s.notebooks)!r}))"
+            f"notebooks={str(s.notebooks)!r}{tls}))"
         )
         self._log = open(self.log_path, "w", encoding="utf-8")  # closed in stop()
         self.process = subprocess.Popen(
@@ -331,7 +497,7 @@ class Background:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.base = f"http://127.0.0.1:{s.port}"
+        self.base = f"{s.scheme}://127.0.0.1:{s.port}"
 
     def url(self, path: str = "", query: str = "") -> str:
         """An address on the server, with the token on a LAN server."""
@@ -503,13 +669,17 @@ __all__ = [
     "Background",
     "ServerSettings",
     "addresses",
+    "banner",
+    "certificate_fingerprint",
     "default_data_path",
     "environment",
     "free_port",
     "launch_chromium",
     "screenshots",
+    "self_signed",
     "serve",
     "settings",
+    "ssl_context",
     "voila_config",
 ]
 

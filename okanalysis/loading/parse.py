@@ -21,6 +21,8 @@ Parsed = tuple[pd.Series, pd.Series]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"\s+")
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_SPACES_IN_LINE = re.compile(r"[^\S\n]+")
 _EMPTY = {"", "-", "–", "nan", "none", "null", "n/a", "na", "#n/a"}
 
 
@@ -71,25 +73,32 @@ def _missing(value: object) -> bool:
     )
 
 
-def clean_text_value(text: object) -> object:
+def clean_text_value(text: object, *, multiline: bool = False) -> object:
     """One text cell, cleaned of what PDFs and old systems leave behind.
 
-    NFC form; a sara am typed as nikhahit + sara aa joined into one character; zero-width and
-    soft-hyphen characters removed; runs of white space folded to one space; empty becomes NA.
+    Zero-width and soft-hyphen characters removed; NFC form; a sara am typed as nikhahit +
+    sara aa joined into one character; runs of white space folded to one space; empty becomes
+    NA. With `multiline` (free text: notes, results) line breaks are kept, as `\\n`: spaces are
+    folded within each line, and blank lines at the start and end dropped. Cleaning a cleaned
+    value changes nothing, so files written from loaded data load back the same.
     """
     if _missing(text):
         return pd.NA
-    s = str(text)
-    s = unicodedata.normalize("NFC", s).translate(_ZERO_WIDTH)
-    s = s.replace("\u0e4d\u0e32", "\u0e33").replace(" \u0e33", "\u0e33")
-    s = _SPACES.sub(" ", s).strip()
+    s = str(text).translate(_ZERO_WIDTH)
+    s = unicodedata.normalize("NFC", s).replace("\u0e4d\u0e32", "\u0e33")
+    if multiline:
+        lines = _LINE_BREAKS.sub("\n", s).split("\n")
+        s = "\n".join(_SPACES_IN_LINE.sub(" ", line).strip() for line in lines).strip("\n")
+    else:
+        s = _SPACES.sub(" ", s).strip()
+    s = s.replace(" \u0e33", "\u0e33")
     return pd.NA if s.lower() in _EMPTY else s
 
 
-def text(values: pd.Series) -> Parsed:
-    """Free text: cleaned, never rejected."""
+def text(values: pd.Series, *, multiline: bool = False) -> Parsed:
+    """Text: cleaned, never rejected; `multiline` keeps the line breaks of free text."""
 
-    return _via_uniques(values, lambda v: (clean_text_value(v), False), "str")
+    return _via_uniques(values, lambda v: (clean_text_value(v, multiline=multiline), False), "str")
 
 
 def _digits(value: object) -> object:

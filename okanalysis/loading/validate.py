@@ -19,6 +19,7 @@ from okanalysis.contract import datadict, hierarchy, schema
 from okanalysis.contract.dataset import PROBLEM_COLUMNS, Dataset, empty_problems
 from okanalysis.contract.fingerprint import contract_fingerprint
 from okanalysis.contract.schema import Field, Table
+from okanalysis.core import sheets
 from okanalysis.loading import io, parse
 
 _MAX_EXAMPLES = 50
@@ -143,7 +144,7 @@ def _parse_column(
             return values, pd.Series(False, index=values.index)
         return parse.identifier(values)
     if f.kind == schema.TEXT:
-        return parse.text(values)
+        return parse.text(values, multiline=f.multiline)
     if f.kind == schema.INT:
         return parse.integer(values)
     if f.kind == schema.MONEY:
@@ -552,11 +553,13 @@ def load(path: str | os.PathLike[str], *, progress: bool = False) -> Dataset:
 
 
 def write_rejects(problems: pd.DataFrame, out: str | os.PathLike[str]) -> Path:
-    """Write the problems to a CSV (UTF-8 with BOM so Excel shows Thai), creating folders."""
+    """Write the problems to a CSV (UTF-8 with BOM so Excel shows Thai), creating folders.
+
+    It is opened in a spreadsheet: a value that would run as a formula gets a quote in front
+    (`sheets.write_csv_for_people`)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    problems.to_csv(out, index=False, encoding="utf-8-sig")
-    return out
+    return sheets.write_csv_for_people(problems, out, table=str(out))
 
 
 def problems_as_json(problems: pd.DataFrame) -> str:
