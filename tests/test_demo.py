@@ -10,6 +10,7 @@ import pytest
 from okanalysis import budget
 from okanalysis.contract import hierarchy, schema
 from okanalysis.core import params
+from okanalysis.demo import community, province
 from okanalysis.demo import synthetic as demo
 
 DISTRICTS = 23
@@ -136,7 +137,7 @@ def test_hierarchy_matches_geothai(tenth):
 def test_full_scale_village_counts():
     world = {"scale": 1.0, "seed": 2551, "categories": params.ledger_categories()}
     tables: dict = {}
-    demo._villages(world, tables, demo._rng(2551, "villages"))
+    province.make_villages(world, tables, demo.step_rng(2551, "villages"))
     v = tables["villages"]
     assert len(v) == 1550
     per_tambon = v.groupby("tambon_code").size()
@@ -291,11 +292,13 @@ def test_programme_tables_are_consistent(tenth):
     hs = tenth.health_standard
     assert (hs["households_passed"] <= hs["households_assessed"]).all()
     share = hs["households_passed"] / hs["households_assessed"]
-    assert ((share >= demo.HEALTH_PASS_SHARE) == (hs["result"] == "passed")).all()
+    assert ((share >= community.HEALTH_PASS_SHARE) == (hs["result"] == "passed")).all()
     assert 0.2 < (hs["result"] == "passed").mean() < 0.9
     cdd = tenth.cdd_standard
     assert (cdd["indicators_passed"] <= cdd["indicators_total"]).all()
-    assert ((cdd["indicators_passed"] >= demo.CDD_PASS_AT) == (cdd["result"] == "passed")).all()
+    assert (
+        (cdd["indicators_passed"] >= community.CDD_PASS_AT) == (cdd["result"] == "passed")
+    ).all()
     fg = tenth.finance_groups
     assert set(fg.loc[fg["type"] == "village_fund", "unit_code"]) == set(v.index)
     village_groups = fg[fg["level"] == "village"]
