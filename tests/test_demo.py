@@ -10,6 +10,7 @@ import pytest
 from okanalysis import budget
 from okanalysis.contract import hierarchy, schema
 from okanalysis.core import params
+from okanalysis.core.errors import OkanalysisError
 from okanalysis.demo import community, province
 from okanalysis.demo import synthetic as demo
 
@@ -345,9 +346,18 @@ def test_progress_bar(capsys):
     assert "demo" in capsys.readouterr().err
 
 
-def test_scale_must_be_positive():
-    with pytest.raises(ValueError):
-        demo.generate(0)
+@pytest.mark.parametrize("scale", [0, -1, float("nan"), float("inf"), "0.1", True])
+def test_scale_must_be_a_positive_number(scale):
+    with pytest.raises(OkanalysisError) as err:
+        demo.generate(scale)
+    assert err.value.column == "scale" and err.value.expected_th and err.value.expected_en
+    assert "ต้องเป็นตัวเลขมากกว่า 0" in str(err.value) and "must be a number above 0" in str(err.value)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "7"])
+def test_seed_must_be_a_whole_number(seed):
+    with pytest.raises(OkanalysisError, match="seed must be a whole number"):
+        demo.generate(0.02, seed=seed)
 
 
 def test_money_is_integer_satang(small):

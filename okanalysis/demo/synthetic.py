@@ -23,6 +23,7 @@ each on its own random stream.
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Callable
 
@@ -32,6 +33,7 @@ from tqdm.auto import tqdm
 
 from okanalysis.contract.dataset import Dataset
 from okanalysis.core import params
+from okanalysis.core.errors import OkanalysisError
 from okanalysis.demo.community import make_centres, make_finance, make_standards
 from okanalysis.demo.ledger import check_categories, make_ledger
 from okanalysis.demo.people import make_freedom, make_people
@@ -62,8 +64,20 @@ def generate(scale: float = 1.0, seed: int = 2551, progress: bool = False) -> Da
     Deterministic: the same scale and seed give identical tables. Small scales keep every
     district (at least 23 villages). Returns a `Dataset` with `source == "demo"`.
     """
-    if not scale > 0:
-        raise ValueError(f"scale must be positive, got {scale}")
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 < scale < math.inf:
+        raise OkanalysisError(
+            "scale ต้องเป็นตัวเลขมากกว่า 0 เช่น 0.1 หรือ 1",
+            "scale must be a number above 0, e.g. 0.1 or 1",
+            column="scale",
+            value=scale,
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise OkanalysisError(
+            "seed ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป",
+            "seed must be a whole number of 0 or more",
+            column="seed",
+            value=seed,
+        )
     categories = params.ledger_categories()
     check_categories(categories)
     tables: dict[str, pd.DataFrame] = {}
