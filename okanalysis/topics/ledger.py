@@ -81,17 +81,18 @@ def read_parameters_source(
     source: Any, kind: type[T], file_name: str, parse: Callable[[Any, Path], T]
 ) -> T:
     """Parameters given as a parsed `kind`, a mapping shaped like the YAML, a file path, or
-    None (`file_name` in the parameters folder). A file is parsed again only when it changes."""
+    None (`file_name` in the parameters folder). A file is parsed again only when its content
+    changes (`params.content_key`)."""
     if isinstance(source, kind):
         return source
     if isinstance(source, Mapping):
         return parse(source, Path(f"<{file_name}>"))
     path = Path(source) if source else params.parameters_dir() / file_name
-    return _parse_file(parse, path.resolve(), path.stat().st_mtime if path.exists() else 0.0)
+    return _parse_file(parse, path.resolve(), params.content_key(path))
 
 
 @cache
-def _parse_file(parse: Callable[[Any, Path], Any], path: Path, _mtime: float) -> Any:
+def _parse_file(parse: Callable[[Any, Path], Any], path: Path, _digest: str) -> Any:
     return parse(params.read_yaml(path), path)
 
 
