@@ -103,3 +103,10 @@ def test_demo_runs_with_good_values(tmp_path, capsys):
     )
     assert code == 0, capsys.readouterr().err
     assert (out / "villages.csv").exists()
+
+
+def test_validate_the_demo_parquet(demo_parquet, capsys):
+    code = main(["--quiet", "validate", str(demo_parquet), "--show", "5"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "validated: no problems" in out

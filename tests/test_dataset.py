@@ -9,12 +9,6 @@ import pytest
 from okanalysis import ledger
 from okanalysis.contract import schema
 from okanalysis.contract.dataset import Dataset
-from okanalysis.demo import synthetic as demo
-
-
-@pytest.fixture(scope="module")
-def small_demo():
-    return demo.generate(0.02, 2551)
 
 
 def _villages(codes: list[str]) -> pd.DataFrame:
@@ -26,8 +20,8 @@ def _villages(codes: list[str]) -> pd.DataFrame:
     return schema.typed_frame("villages", rows)
 
 
-def test_replace_shares_the_unchanged_tables_and_nothing_memoised(small_demo):
-    ds = small_demo
+def test_replace_shares_the_unchanged_tables_and_nothing_memoised(demo_dataset):
+    ds = demo_dataset
     ledger.cube(ds)  # something memoised on the old one
     fewer = ds.ledger.iloc[:100]
     new = ds.replace(ledger=fewer)

@@ -19,8 +19,9 @@ POVERTY_LINE_2551 = 2170  # official poverty line, baht per person per month, 20
 
 
 @pytest.fixture(scope="module")
-def small():
-    return demo.generate(0.02)
+def small(demo_dataset):
+    """The demo at scale 0.02 and the default seed (built once per run by conftest)."""
+    return demo_dataset
 
 
 @pytest.fixture(scope="module")
