@@ -6,13 +6,128 @@ Every subcommand calls one public function; nothing here that a notebook user wo
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from okanalysis.core.errors import OkanalysisError
+from okanalysis.core.thai import arabic_digits
 
 EXIT_REJECTS, EXIT_ERROR = 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are the project's bilingual error, not a bare exit."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise OkanalysisError(
+            f"คำสั่งไม่ถูกต้อง ({message}) ดูวิธีใช้ด้วย {self.prog} --help",
+            f"bad command line ({message}); see {self.prog} --help",
+        )
+
+
+def _number(
+    option: str,
+    *,
+    integer: bool,
+    minimum: float,
+    maximum: float | None = None,
+    above: bool = False,
+    th: str,
+    en: str,
+) -> Callable[[str], int | float]:
+    """An argparse `type=` for a number option: refuses anything else with the bilingual error
+    naming the option and the value (Thai digits are accepted)."""
+
+    def convert(text: str) -> int | float:
+        raw = arabic_digits(str(text).strip())
+        try:
+            value: int | float = int(raw) if integer else float(raw)
+        except ValueError:
+            value = math.nan
+        low_ok = value > minimum if above else value >= minimum
+        if not (math.isfinite(value) and low_ok and (maximum is None or value <= maximum)):
+            raise OkanalysisError(th, en, column=option, value=text)
+        return value
+
+    convert.__name__ = option.lstrip("-")
+    return convert
+
+
+def _choice(option: str, choices: tuple[str, ...]) -> Callable[[str], str]:
+    """An argparse `type=` for an option with fixed values: the bilingual error otherwise."""
+
+    def convert(text: str) -> str:
+        if text not in choices:
+            listed = ", ".join(choices)
+            raise OkanalysisError(
+                f"ต้องเป็นหนึ่งใน {listed}", f"must be one of {listed}", column=option, value=text
+            )
+        return text
+
+    convert.__name__ = option.lstrip("-")
+    return convert
+
+
+FORMATS = ("csv", "xlsx", "parquet")
+LANGS = ("th", "en")
+CIRCLE_ACTIONS = ("export", "backup")
+_scale = _number(
+    "--scale",
+    integer=False,
+    minimum=0,
+    above=True,
+    th="ต้องเป็นตัวเลขมากกว่า 0 เช่น 0.1 หรือ 1",
+    en="must be a number above 0, e.g. 0.1 or 1",
+)
+_seed = _number(
+    "--seed",
+    integer=True,
+    minimum=0,
+    th="ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป เช่น 2551",
+    en="must be a whole number of 0 or more, e.g. 2551",
+)
+_show = _number(
+    "--show",
+    integer=True,
+    minimum=0,
+    th="ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป",
+    en="must be a whole number of 0 or more",
+)
+_port = _number(
+    "--port",
+    integer=True,
+    minimum=1,
+    maximum=65535,
+    th="พอร์ตต้องเป็นจำนวนเต็ม 1-65535",
+    en="the port must be a whole number from 1 to 65535",
+)
+_jobs = _number(
+    "--jobs",
+    integer=True,
+    minimum=1,
+    maximum=32,
+    th="ต้องเป็นจำนวนเต็ม 1-32",
+    en="must be a whole number from 1 to 32",
+)
+
+
+def _year(text: str) -> int:
+    """An argparse `type=` for a fiscal year: BE 2500-2700 (2551) or CE 1957-2157 (2008), as
+    `report.notebook.resolve_year` reads it; Thai digits accepted."""
+    raw = arabic_digits(str(text).strip())
+    year = int(raw) if raw.isdigit() else 0
+    if not (2500 <= year <= 2700 or 1957 <= year <= 2157):
+        raise OkanalysisError(
+            "ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2551 (หรือ ค.ศ. เช่น 2008)",
+            "the fiscal year must be a year in BE such as 2551 (or CE such as 2008)",
+            column="--year",
+            value=text,
+        )
+    return year
 
 
 def _print_problems(problems, show: int) -> None:
@@ -164,7 +279,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="okanalysis",
         description="ชุมชนอินทรีย์อยู่ดีมีสุข นครศรีธรรมราช: เครื่องมือวิเคราะห์ข้อมูลแบบมีส่วนร่วม / "
         "participatory analysis toolkit",
@@ -173,17 +288,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="สร้างจังหวัดสาธิต / build the synthetic demo province")
-    p.add_argument("--scale", type=float, default=1.0, help="1 = ~1,550 villages (default 1)")
-    p.add_argument("--seed", type=int, default=2551)
+    p.add_argument("--scale", type=_scale, default=1.0, help="1 = ~1,550 villages (default 1)")
+    p.add_argument("--seed", type=_seed, default=2551)
     p.add_argument("--out", default="data/demo", help="output folder (default data/demo)")
-    p.add_argument("--format", choices=["csv", "xlsx", "parquet"], default="csv")
+    p.add_argument("--format", type=_choice("--format", FORMATS), choices=FORMATS, default="csv")
     p.add_argument("--no-validate", action="store_true", help="skip loading it back")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("validate", help="ตรวจข้อมูล / validate a data folder or workbook")
     p.add_argument("path")
     p.add_argument("--rejects", help="rejects CSV (default data/processed/rejects-<name>.csv)")
-    p.add_argument("--show", type=int, default=100, help="problems to print (default 100)")
+    p.add_argument("--show", type=_show, default=100, help="problems to print (default 100)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("templates", help="แบบฟอร์มกรอกข้อมูล Excel / the data-entry workbook")
@@ -192,15 +307,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_templates)
 
     p = sub.add_parser("circles", help="บันทึกวงเรียนรู้ / the learning-circle records")
-    p.add_argument("action", choices=["export", "backup"])
+    p.add_argument("action", type=_choice("action", CIRCLE_ACTIONS), choices=CIRCLE_ACTIONS)
     p.add_argument("out", help="OUT.xlsx or OUT.csv for export; a file path for backup")
     p.add_argument("--store", help="the store (default data/circles.sqlite or $OKANALYSIS_CIRCLES)")
-    p.add_argument("--lang", choices=["th", "en"], default="th")
+    p.add_argument("--lang", type=_choice("--lang", LANGS), choices=LANGS, default="th")
     p.set_defaults(func=cmd_circles)
 
     p = sub.add_parser("dashboard", help="แดชบอร์ดวงเรียนรู้ (Voila) / the circle dashboards")
     p.add_argument("--data", help="data folder (default $OKANALYSIS_DATA or data/demo)")
-    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.add_argument("--port", type=_port, default=8866, help="port (default 8866)")
     p.add_argument("--lan", action="store_true", help="listen on the network; needs the token")
     p.add_argument("--store", help="the circle store (default data/circles.sqlite)")
     p.add_argument("--certfile", help="TLS certificate (PEM): serve HTTPS")
@@ -215,11 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="รายงานรายอำเภอและสรุปจังหวัด / district reports and summary")
     p.add_argument("--data", help="data folder or file (default $OKANALYSIS_DATA or data/demo)")
     p.add_argument("--districts", help="codes or Thai names, comma-separated (default: all)")
-    p.add_argument("--jobs", type=int, help="reports run at once (default: cores, at most 4)")
-    p.add_argument("--lang", choices=["th", "en"], default="th")
+    p.add_argument("--jobs", type=_jobs, help="reports run at once (default: cores, at most 4)")
+    p.add_argument("--lang", type=_choice("--lang", LANGS), choices=LANGS, default="th")
     p.add_argument("--out", default="reports", help="output folder (default reports/)")
     p.add_argument("--force", action="store_true", help="redo reports whose inputs did not change")
-    p.add_argument("--year", help="fiscal year in BE, e.g. 2551 (default: the latest)")
+    p.add_argument("--year", type=_year, help="fiscal year in BE, e.g. 2551 (default: the latest)")
     p.add_argument("--round", help="circle assessment round (default: each unit's latest)")
     p.add_argument("--boundaries", help="boundary GeoJSON for the potential maps")
     p.set_defaults(func=cmd_batch)
@@ -231,8 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return args.func(args)
     except OkanalysisError as exc:
         print(f"ข้อผิดพลาด / error: {exc}", file=sys.stderr)

@@ -143,12 +143,6 @@ def test_budget_by_district_is_coloured_by_agency():
     assert list(fig.data[1].y) == [17_000.5, 0.0, 0.0]
 
 
-@pytest.fixture(scope="module")
-def demo_dataset():
-    demo = pytest.importorskip("okanalysis.demo")
-    return demo.generate(0.02, 2551)
-
-
 def test_every_figure_draws_from_the_demo_summaries(demo_dataset):
     from okanalysis import budget, centres, finance, people, plans, standards
 

@@ -27,9 +27,8 @@ ui = dashboard_ui
 
 
 @pytest.fixture(scope="module")
-def data():
-    demo = pytest.importorskip("okanalysis.demo")
-    return ui.prepare(demo.generate(0.02, 2551))
+def data(demo_dataset):
+    return ui.prepare(demo_dataset)
 
 
 @pytest.fixture(scope="module")

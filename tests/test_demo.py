@@ -10,6 +10,8 @@ import pytest
 from okanalysis import budget
 from okanalysis.contract import hierarchy, schema
 from okanalysis.core import params
+from okanalysis.core.errors import OkanalysisError
+from okanalysis.demo import community, province
 from okanalysis.demo import synthetic as demo
 
 DISTRICTS = 23
@@ -17,8 +19,9 @@ POVERTY_LINE_2551 = 2170  # official poverty line, baht per person per month, 20
 
 
 @pytest.fixture(scope="module")
-def small():
-    return demo.generate(0.02)
+def small(demo_dataset):
+    """The demo at scale 0.02 and the default seed (built once per run by conftest)."""
+    return demo_dataset
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +139,7 @@ def test_hierarchy_matches_geothai(tenth):
 def test_full_scale_village_counts():
     world = {"scale": 1.0, "seed": 2551, "categories": params.ledger_categories()}
     tables: dict = {}
-    demo._villages(world, tables, demo._rng(2551, "villages"))
+    province.make_villages(world, tables, demo.step_rng(2551, "villages"))
     v = tables["villages"]
     assert len(v) == 1550
     per_tambon = v.groupby("tambon_code").size()
@@ -291,11 +294,13 @@ def test_programme_tables_are_consistent(tenth):
     hs = tenth.health_standard
     assert (hs["households_passed"] <= hs["households_assessed"]).all()
     share = hs["households_passed"] / hs["households_assessed"]
-    assert ((share >= demo.HEALTH_PASS_SHARE) == (hs["result"] == "passed")).all()
+    assert ((share >= community.HEALTH_PASS_SHARE) == (hs["result"] == "passed")).all()
     assert 0.2 < (hs["result"] == "passed").mean() < 0.9
     cdd = tenth.cdd_standard
     assert (cdd["indicators_passed"] <= cdd["indicators_total"]).all()
-    assert ((cdd["indicators_passed"] >= demo.CDD_PASS_AT) == (cdd["result"] == "passed")).all()
+    assert (
+        (cdd["indicators_passed"] >= community.CDD_PASS_AT) == (cdd["result"] == "passed")
+    ).all()
     fg = tenth.finance_groups
     assert set(fg.loc[fg["type"] == "village_fund", "unit_code"]) == set(v.index)
     village_groups = fg[fg["level"] == "village"]
@@ -342,9 +347,18 @@ def test_progress_bar(capsys):
     assert "demo" in capsys.readouterr().err
 
 
-def test_scale_must_be_positive():
-    with pytest.raises(ValueError):
-        demo.generate(0)
+@pytest.mark.parametrize("scale", [0, -1, float("nan"), float("inf"), "0.1", True])
+def test_scale_must_be_a_positive_number(scale):
+    with pytest.raises(OkanalysisError) as err:
+        demo.generate(scale)
+    assert err.value.column == "scale" and err.value.expected_th and err.value.expected_en
+    assert "ต้องเป็นตัวเลขมากกว่า 0" in str(err.value) and "must be a number above 0" in str(err.value)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "7"])
+def test_seed_must_be_a_whole_number(seed):
+    with pytest.raises(OkanalysisError, match="seed must be a whole number"):
+        demo.generate(0.02, seed=seed)
 
 
 def test_money_is_integer_satang(small):

@@ -259,33 +259,69 @@ def test_results_are_memoised_on_the_dataset_and_follow_a_replaced_table():
     again = ledger.household_summary(ds)
     assert again.loc[0, "income_satang"] != -1
     assert ledger.cube(ds) is ledger.cube(ds)
-    ds.tables["ledger"] = ds.ledger.loc[ds.ledger["household_id"] != "FULL"].reset_index(drop=True)
-    assert "FULL" not in set(ledger.household_summary(ds)["household_id"])
+    smaller = ds.replace(ledger=ds.ledger.loc[ds.ledger["household_id"] != "FULL"])
+    assert "FULL" not in set(ledger.household_summary(smaller)["household_id"])
+    assert "FULL" in set(ledger.household_summary(ds)["household_id"])  # the old one is intact
+    assert ledger.cube(smaller) is not ledger.cube(ds)
 
 
-def test_in_place_edits_are_seen_by_checksum_or_after_forget():
+def _fish_rows(ds: Dataset) -> pd.Index:
+    led = ds.ledger
+    return led.index[(led["household_id"] == "NEG") & (led["category"] == "INC_FISH")]
+
+
+def test_an_edit_keeping_the_sum_gives_fresh_results_through_replace():
     ds = hand_dataset()
     before = ledger.household_summary(ds).set_index("household_id")
-    row = ds.ledger.index[
-        (ds.ledger["household_id"] == "NEG") & (ds.ledger["category"] == "INC_FISH")
-    ]
-    ds.ledger.loc[row, "amount_satang"] = 5000_00  # the amounts' checksum changes
-    assert (
-        ledger.household_summary(ds).set_index("household_id").loc["NEG", "income_satang"]
-        == 5000_00
-    )
-    ds.ledger["category"] = ds.ledger["category"].cat.add_categories(["INC_TRADE"])
-    ds.ledger.loc[row, "category"] = "INC_TRADE"  # same amounts: only `forget` can tell
-    ledger.forget(ds)
-    after = ledger.household_summary(ds).set_index("household_id")
-    assert after.loc["NEG", "income_business_satang"] == 5000_00
+    row = _fish_rows(ds)
+    edited = ds.ledger
+    edited["category"] = edited["category"].cat.add_categories(["INC_TRADE"])
+    edited.loc[row, "category"] = "INC_TRADE"  # same amounts: the amounts' sum cannot tell
+    assert edited["amount_satang"].sum() == ds.ledger["amount_satang"].sum()
+    moved = int(edited.loc[row, "amount_satang"].sum())
+    assert moved > 0
+    after = ledger.household_summary(ds.replace(ledger=edited)).set_index("household_id")
     assert before.loc["NEG", "income_business_satang"] == 0
+    assert after.loc["NEG", "income_business_satang"] == moved
+    assert ledger.household_summary(ds).set_index("household_id").equals(before)
+
+
+def test_an_in_place_edit_cannot_make_a_stale_result():
+    ds = hand_dataset()
+    before = ledger.household_summary(ds)
+    stored = ds.ledger
+    row = _fish_rows(ds)
+    # each of these edits a copy-on-write view: the Dataset's ledger and its memo stay as they
+    # were (pandas itself warns that an edit through `ds.ledger.loc[...]` goes nowhere)
+    with pytest.warns(pd.errors.ChainedAssignmentError):
+        ds.ledger.loc[row, "amount_satang"] = 5000_00
+    with pytest.warns(pd.errors.ChainedAssignmentError):
+        ds["ledger"].loc[row, "household_id"] = "FULL"
+    with pytest.warns(pd.errors.ChainedAssignmentError):
+        ds.tables["ledger"].loc[row, "note"] = "แก้ไข"
+    view = ds.ledger
+    view["category"] = view["category"].cat.add_categories(["INC_TRADE"])
+    view.loc[row, "category"] = "INC_TRADE"
+    view.loc[row, "note"] = "แก้ไข"  # Arrow-backed text
+    del view["entry_id"]
+    pd.testing.assert_frame_equal(ds.ledger, stored)
+    pd.testing.assert_frame_equal(ledger.household_summary(ds), before)
+    # and the ways that would have edited the Dataset itself are refused
+    with pytest.raises(TypeError, match="replace"):
+        ds.tables["ledger"] = view
+    with pytest.raises(AttributeError, match="replace"):
+        ds.tables = {"ledger": view}
+    with pytest.raises(ValueError, match="read-only"):
+        ds.ledger["amount_satang"].array[0] = 1  # past pandas, onto the array itself
+    pd.testing.assert_frame_equal(ds.ledger, stored)
 
 
 def test_unknown_category_is_an_error():
     bad = [entry("A", dt.date(2008, 1, 1), "EXP_RICE", 10)]
     ds = dataset([household("A")], bad)
-    ds.tables["ledger"]["category"] = ds.ledger["category"].cat.rename_categories(["NOT_A_CODE"])
+    led = ds.ledger
+    led["category"] = led["category"].cat.rename_categories(["NOT_A_CODE"])
+    ds = ds.replace(ledger=led)
     with pytest.raises(OkanalysisError, match="NOT_A_CODE"):
         ledger.household_summary(ds)
 

@@ -239,9 +239,8 @@ def test_a_group_of_four_is_suppressed_when_shareable_and_shown_internally(ds):
     assert not c1["suppressed"] and c1["people"] == 6
 
 
-def test_on_the_demo_province_district_gaps_add_up_from_villages():
-    demo = pytest.importorskip("okanalysis.demo")
-    ds = demo.generate(0.02, 2551)
+def test_on_the_demo_province_district_gaps_add_up_from_villages(demo_dataset):
+    ds = demo_dataset
     village = people.gaps(ds, level="village")
     district = people.gaps(ds, level="amphoe")
     assert len(district) == 23

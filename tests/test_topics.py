@@ -206,12 +206,6 @@ def test_standards_shareable_blanks_four_households(ds):
     assert shared.loc[V1, "health_share"] == 0.72
 
 
-@pytest.fixture(scope="module")
-def demo_dataset() -> Dataset:
-    demo = pytest.importorskip("okanalysis.demo")
-    return demo.generate(0.02, 2551)
-
-
 @pytest.mark.parametrize(
     ("summary", "columns"),
     [

@@ -5,7 +5,11 @@ Errors name the file and the line, so a typo in a threshold is found in one look
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import os
+import threading
+from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,13 +40,60 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+_PARSED_MAX = 64  # parsed files kept, by content
+_parsed: OrderedDict[str, Any] = OrderedDict()
+_parsed_lock = threading.Lock()
+_MISSING = object()
+
+
+def content_key(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes ('' when it cannot be read): what every cache of parameter
+    files is keyed on, so an edited file is read again even within the same second."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def read_yaml(path: str | os.PathLike[str]) -> Any:
-    """Read a YAML file whose mappings carry their line numbers; syntax errors name the line."""
+    """Read a YAML parameter file whose mappings carry their line numbers (`LineDict.line`);
+    a file that is not there, not UTF-8 or not valid YAML is a ParameterError naming the file
+    and the line.
+
+    The one reader of parameter files: a file is parsed once per content (its SHA-256), so an
+    edited file is read again and an unchanged one (or a copy of it) is not; every call returns
+    its own deep copy, which the caller may change freely.
+    """
     path = Path(path)
     if not path.is_file():
         raise ParameterError("ไม่พบไฟล์พารามิเตอร์", "parameter file not found", file=str(path))
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    with _parsed_lock:
+        data = _parsed.get(digest, _MISSING)
+        if data is not _MISSING:
+            _parsed.move_to_end(digest)
+    if data is _MISSING:
+        data = _parse_yaml(raw, path)
+        with _parsed_lock:
+            _parsed[digest] = data
+            while len(_parsed) > _PARSED_MAX:
+                _parsed.popitem(last=False)
+    return copy.deepcopy(data)
+
+
+def _parse_yaml(raw: bytes, path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(
+            "ไฟล์ต้องบันทึกเป็น UTF-8",
+            "the file must be saved as UTF-8",
+            file=str(path),
+            row=raw[: exc.start].count(b"\n") + 1,
+        ) from exc
+    try:
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ParameterError(
@@ -121,7 +172,7 @@ def only_keys(item: Any, allowed: set[str], path: Path) -> None:
 
 
 @cache
-def _categories_cached(path: Path, mtime: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _categories_cached(path: Path, digest: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     data = read_yaml(path)
     groups_raw = require(data, "groups", path, kind=list)
     cats_raw = require(data, "categories", path, kind=list)
@@ -189,27 +240,23 @@ def _categories_cached(path: Path, mtime: float) -> tuple[pd.DataFrame, pd.DataF
 def ledger_categories(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The ledger categories: one row per code with name_th/en, kind, group, direction, flags."""
     file = Path(path) if path else parameters_dir() / "ledger_categories.yaml"
-    return _categories_cached(file.resolve(), file.stat().st_mtime if file.exists() else 0.0)[
-        0
-    ].copy()
+    return _categories_cached(file.resolve(), content_key(file))[0].copy()
 
 
 def ledger_groups(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The category groups: code, Thai and English names, kind, consumption flag, NSO share."""
     file = Path(path) if path else parameters_dir() / "ledger_categories.yaml"
-    return _categories_cached(file.resolve(), file.stat().st_mtime if file.exists() else 0.0)[
-        1
-    ].copy()
+    return _categories_cached(file.resolve(), content_key(file))[1].copy()
 
 
 def sectors(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The nine partner sectors of sub-district facilitators."""
     file = Path(path) if path else parameters_dir() / "sectors.yaml"
-    return _sectors_cached(file.resolve(), file.stat().st_mtime if file.exists() else 0.0).copy()
+    return _sectors_cached(file.resolve(), content_key(file)).copy()
 
 
 @cache
-def _sectors_cached(file: Path, mtime: float) -> pd.DataFrame:
+def _sectors_cached(file: Path, digest: str) -> pd.DataFrame:
     data = read_yaml(file)
     rows = [
         {

@@ -8,10 +8,11 @@ the record is, and outlier flags. Money stays exact: every sum is integer satang
 Speed: the ledger is read once into a dense table of sums per (household, month, category),
 built with integer codes and `numpy.add.at` (exact int64 accumulation, no float). Every summary,
 the potential assessment, the roll-ups and the opportunities are derived from that table, which
-is memoised on the Dataset instance itself (attribute `_ledger_memo`), keyed on the identity
-(a weak reference), length and amount checksum of the ledger and households tables and on the
-categories and thresholds used. Replacing a table invalidates it; after editing a table in
-place, call `forget`.
+is memoised on the Dataset instance itself (attribute `_ledger_memo`), keyed on the exact tables
+it was computed from (`Dataset.table_key`, held by the memo) and on the categories and
+thresholds used. Tables are replaced, never edited (`ds.replace(ledger=...)` gives a new Dataset
+with an empty memo; an edit to `ds.ledger` changes a copy-on-write view, never the memoised
+table), so the memo cannot go stale.
 
 Rules the academic team can change live in `parameters/thresholds.yaml` (see `read_thresholds`).
 """
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -81,17 +81,18 @@ def read_parameters_source(
     source: Any, kind: type[T], file_name: str, parse: Callable[[Any, Path], T]
 ) -> T:
     """Parameters given as a parsed `kind`, a mapping shaped like the YAML, a file path, or
-    None (`file_name` in the parameters folder). A file is parsed again only when it changes."""
+    None (`file_name` in the parameters folder). A file is parsed again only when its content
+    changes (`params.content_key`)."""
     if isinstance(source, kind):
         return source
     if isinstance(source, Mapping):
         return parse(source, Path(f"<{file_name}>"))
     path = Path(source) if source else params.parameters_dir() / file_name
-    return _parse_file(parse, path.resolve(), path.stat().st_mtime if path.exists() else 0.0)
+    return _parse_file(parse, path.resolve(), params.content_key(path))
 
 
 @cache
-def _parse_file(parse: Callable[[Any, Path], Any], path: Path, _mtime: float) -> Any:
+def _parse_file(parse: Callable[[Any, Path], Any], path: Path, _digest: str) -> Any:
     return parse(params.read_yaml(path), path)
 
 
@@ -336,30 +337,32 @@ def _repeated_copies(
 
 
 def remember(
-    dataset: Dataset, slot: str, frames: tuple[pd.DataFrame, ...], key: tuple, compute: Callable
+    dataset: Dataset, slot: str, tables: tuple[str, ...], key: tuple, compute: Callable
 ) -> Any:
     """`compute()` once per `slot` of `dataset`'s memo (the one cache of ledger-derived results,
-    shared by the modules built on the ledger): computed again when one of `frames` is
-    no longer the very same object (weak references, so a freed table's id cannot be mistaken
-    for a new one), when a table's length changes, or when `key` (parameters, checksums) does."""
+    shared by the modules built on the ledger): computed again when one of the named `tables`
+    is no longer the exact table it was computed from (the memo holds their
+    `Dataset.table_key`s, so a key cannot be mistaken for a new one) or when `key`
+    (categories, thresholds) changes."""
     memo = dataset.__dict__.setdefault("_ledger_memo", {})
-    sizes = tuple(len(f) for f in frames)
+    used = tuple(dataset.table_key(name) for name in tables)
     entry = memo.get(slot)
     if entry is not None:
-        refs, old_sizes, old_key, value = entry
-        if all(r() is f for r, f in zip(refs, frames, strict=True)) and (old_sizes, old_key) == (
-            sizes,
-            key,
-        ):
+        old_used, old_key, value = entry
+        same = len(old_used) == len(used) and all(
+            a is b for a, b in zip(old_used, used, strict=True)
+        )
+        if same and old_key == key:
             return value
     memo.pop(slot, None)  # free the old value before computing the new one
     value = compute()
-    memo[slot] = (tuple(weakref.ref(f) for f in frames), sizes, key, value)
+    memo[slot] = (used, key, value)
     return value
 
 
 def forget(dataset: Dataset) -> None:
-    """Drop the ledger results memoised on `dataset` (needed only after in-place edits)."""
+    """Drop the ledger results memoised on `dataset` (frees their memory; never needed for
+    correctness, since tables are replaced, not edited)."""
     dataset.__dict__.pop("_ledger_memo", None)
 
 
@@ -368,19 +371,18 @@ def cube(dataset: Dataset, th: Thresholds | None = None) -> Cube:
     th = read_thresholds(th)
     lay = layout()
     ledger = dataset.ledger
-    key = _cube_key(ledger, lay, th)
-    return remember(dataset, "cube", (ledger,), key, lambda: _build_cube(ledger, lay, th))
+    key = _cube_key(lay, th)
+    return remember(dataset, "cube", ("ledger",), key, lambda: _build_cube(ledger, lay, th))
 
 
 def remember_key(dataset: Dataset, th: Thresholds) -> tuple:
     """The key of results derived from `dataset`'s ledger under thresholds `th` (for
-    `remember`): it changes with the ledger's amounts, the categories or the thresholds."""
-    return (_cube_key(dataset.ledger, layout(), th), th.key())
+    `remember`, which also follows the tables themselves): the categories and thresholds."""
+    return (_cube_key(layout(), th), th.key())
 
 
-def _cube_key(ledger: pd.DataFrame, lay: Layout, th: Thresholds) -> tuple:
-    checksum = int(ledger["amount_satang"].sum()) if len(ledger) else 0
-    return (checksum, lay.key(), th.repeated_min_entries, th.repeated_policy)
+def _cube_key(lay: Layout, th: Thresholds) -> tuple:
+    return (lay.key(), th.repeated_min_entries, th.repeated_policy)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,12 +513,11 @@ def household_summary(
     """
     th = read_thresholds(thresholds)
     c = cube(dataset, th)
-    frames = (dataset.ledger, dataset.households)
     key = remember_key(dataset, th)
     summary = remember(
         dataset,
         f"summary_{period}",
-        frames,
+        ("ledger", "households"),
         key,
         lambda: _summary(dataset, c, periods(c, period), th),
     )

@@ -628,7 +628,7 @@ def opportunities(
     every = ledger.remember(
         dataset,
         f"opportunities_{level}_{year}",
-        (dataset.ledger, dataset.households),
+        ("ledger", "households"),
         key,
         lambda: _opportunities(dataset, c, p, level, year),
     )
