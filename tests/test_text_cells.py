@@ -157,7 +157,9 @@ def test_text_as_long_as_a_cell_holds_round_trips(tmp_path):
 )  # an emoji takes two of a cell's characters
 def test_text_longer_than_a_cell_holds_is_refused_never_cut(tmp_path, text):
     ds = province(tmp_path / "in", "บ้าน", [None, "สั้น", None])
-    ds.tables["ledger"].loc[1, "note"] = text
+    ledger = ds.ledger.copy()
+    ledger.loc[1, "note"] = text
+    ds = ds.replace(ledger=ledger)
     for fmt in ("csv", "xlsx"):
         with pytest.raises(OkanalysisError) as err:
             io.write_dataset(ds, tmp_path / fmt, fmt)
@@ -171,7 +173,9 @@ def test_text_longer_than_a_cell_holds_is_refused_never_cut(tmp_path, text):
 
 def test_control_characters_a_workbook_cannot_hold_are_refused(tmp_path):
     ds = province(tmp_path / "in", "บ้าน", [None, None, None])
-    ds.tables["ledger"].loc[2, "note"] = "ก\x01ข"
+    ledger = ds.ledger.copy()
+    ledger.loc[2, "note"] = "ก\x01ข"
+    ds = ds.replace(ledger=ledger)
     with pytest.raises(OkanalysisError, match="ledger แถว/row 4 คอลัมน์/column note"):
         io.write_dataset(ds, tmp_path / "x", "xlsx")
     io.write_dataset(ds, tmp_path / "csv", "csv")  # a CSV holds it
