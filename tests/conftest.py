@@ -20,7 +20,8 @@ DEMO_SCALE, DEMO_SEED = 0.02, 2551
 @pytest.fixture(scope="session")
 def demo_dataset() -> Dataset:
     """The demo province at scale 0.02, seed 2551: every district, 31 villages."""
-    synthetic = pytest.importorskip("okanalysis.demo.synthetic")
+    from okanalysis.demo import synthetic
+
     return synthetic.generate(DEMO_SCALE, DEMO_SEED)
 
 

@@ -22,8 +22,6 @@ from okanalysis.circles import store as circles
 from okanalysis.components import COMPONENT_CODES
 from okanalysis.core import thai
 from okanalysis.core.errors import NothingToShow, OkanalysisError
-from okanalysis.demo import synthetic as demo
-from okanalysis.loading import io
 from okanalysis.report import notebook as report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,12 +32,11 @@ BOUNDARIES = ROOT.parent / "shared" / "boundaries" / "nst_tambon.geojson"
 
 
 @pytest.fixture(scope="module")
-def province(tmp_path_factory):
-    """A small demo province (scale 0.02) as Parquet, one agreed circle entry, processed once."""
+def province(tmp_path_factory, demo_dataset, demo_parquet):
+    """The small demo province (scale 0.02) as Parquet, one agreed circle entry, results built
+    once."""
     root = tmp_path_factory.mktemp("reports")
-    data = root / "demo"
-    ds = demo.generate(scale=0.02, seed=2551)
-    io.write_dataset(ds, data, "parquet", note="test")
+    data, ds = demo_parquet, demo_dataset
     store = root / "circles.sqlite"
     circles.open_store(store, create=True).close()
     villages = ds.villages[ds.villages["amphoe_code"] == DISTRICT].sort_values("village_code")

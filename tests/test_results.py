@@ -10,17 +10,14 @@ import pytest
 import okanalysis
 from okanalysis import potential, results
 from okanalysis.core.errors import NothingToShow, OkanalysisError
-from okanalysis.demo import synthetic as demo
-from okanalysis.loading import io
 
 DISTRICT = "8015"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, demo_parquet):
     root = tmp_path_factory.mktemp("results")
-    data = root / "demo"
-    io.write_dataset(demo.generate(scale=0.02, seed=2551), data, "parquet", note="test")
+    data = demo_parquet
     return {"data": data, "root": root, "results": results.build(data, out=root / "cache")}
 
 
