@@ -23,13 +23,14 @@ import pytest
 from okanalysis import privacy
 from okanalysis.components import COMPONENT_CODES
 from okanalysis.dashboard import server as dashboard
+from tests.support import browser as support
 from tests.test_dashboard_ui import opportunity_cells
 
 pytestmark = pytest.mark.browser
 
 FIRST_KERNEL_S = 60
 PAGE_MS = 60_000
-VIEWPORT = dashboard.VIEWPORT
+VIEWPORT = support.VIEWPORT
 
 
 def _unavailable(reason: str) -> None:
@@ -38,16 +39,16 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def start(root: Path, data: Path, *, lan: bool = False, token: str = "") -> dashboard.Background:
+def start(root: Path, data: Path, *, lan: bool = False, token: str = "") -> support.Background:
     """`okanalysis dashboard` on a free port, with its own home, Jupyter folders and store."""
     s = dashboard.ServerSettings(
         data=data,
         store=root / "circles.sqlite",
-        port=dashboard.free_port(),
+        port=support.free_port(),
         lan=lan,
         token=token,
     )
-    return dashboard.Background(s, root)
+    return support.Background(s, root)
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +76,14 @@ def dataset(demo_dir):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not dashboard.CHROMIUM.exists():
-        _unavailable(f"{dashboard.CHROMIUM} is missing (apt-get install chromium fonts-thai-tlwg)")
+    if not support.CHROMIUM.exists():
+        _unavailable(f"{support.CHROMIUM} is missing (apt-get install chromium fonts-thai-tlwg)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("playwright is not installed")
     with sync_playwright() as p:
-        b = dashboard.launch_chromium(p)
+        b = support.launch_chromium(p)
         yield b
         b.close()
 
