@@ -33,7 +33,7 @@ dashboard: install ## the circle dashboards (Voila) on $(DATA); LAN=1 opens them
 	$(BIN)/okanalysis dashboard --data $(DATA) $(if $(LAN),--lan,)
 
 screenshots: install ## PNGs of both dashboards at 1366x768 into docs/screenshots (needs chromium)
-	$(BIN)/python -m okanalysis.dashboard --screenshots docs/screenshots --data $(DATA)
+	$(BIN)/python -m tests.support.screenshots --out docs/screenshots --data $(DATA)
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check $(SRC)

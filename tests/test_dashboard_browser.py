@@ -24,13 +24,14 @@ import pytest
 from okanalysis import privacy
 from okanalysis.components import COMPONENT_CODES
 from okanalysis.dashboard import server as dashboard
+from tests.support import browser as support
 from tests.test_dashboard_ui import opportunity_cells
 
 pytestmark = pytest.mark.browser
 
 FIRST_KERNEL_S = 60
 PAGE_MS = 60_000
-VIEWPORT = dashboard.VIEWPORT
+VIEWPORT = support.VIEWPORT
 
 
 def _unavailable(reason: str) -> None:
@@ -41,19 +42,19 @@ def _unavailable(reason: str) -> None:
 
 def start(
     root: Path, data: Path, *, lan: bool = False, token: str = "", tls: Path | None = None
-) -> dashboard.Background:
+) -> support.Background:
     """`okanalysis dashboard` on a free port, with its own home, Jupyter folders and store;
     over HTTPS with the certificate and key in the folder `tls` (see `dashboard.self_signed`)."""
     s = dashboard.ServerSettings(
         data=data,
         store=root / "circles.sqlite",
-        port=dashboard.free_port(),
+        port=support.free_port(),
         lan=lan,
         token=token,
         certfile=tls / dashboard.CERT_NAME if tls else None,
         keyfile=tls / dashboard.KEY_NAME if tls else None,
     )
-    return dashboard.Background(s, root)
+    return support.Background(s, root)
 
 
 @pytest.fixture(scope="module")
@@ -81,14 +82,14 @@ def dataset(demo_dir):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not dashboard.CHROMIUM.exists():
-        _unavailable(f"{dashboard.CHROMIUM} is missing (apt-get install chromium fonts-thai-tlwg)")
+    if not support.CHROMIUM.exists():
+        _unavailable(f"{support.CHROMIUM} is missing (apt-get install chromium fonts-thai-tlwg)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("playwright is not installed")
     with sync_playwright() as p:
-        b = dashboard.launch_chromium(p)
+        b = support.launch_chromium(p)
         yield b
         b.close()
 

@@ -1,41 +1,97 @@
 """The circle dashboards without a browser: what each panel says, the scoring form's checks,
-the district scorecard, the figures updated in place, and the server's settings."""
+the district scorecard, the figures updated in place, and the server's settings. The screens
+read a small Results (scale 0.02) built once for the module; the expected figures are computed
+here from the raw data with the library's own functions."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import gc
 import html
+import logging
 import re
 import sqlite3
 import ssl
 import subprocess
 import sys
+import weakref
 
 import plotly.graph_objects as go
 import pytest
 
 import okanalysis
 from okanalysis import potential, privacy
+from okanalysis import results as okresults
 from okanalysis.circles import store as circles
 from okanalysis.components import COMPONENT_CODES
 from okanalysis.core import thai
 from okanalysis.core.errors import InputError
+from okanalysis.dashboard import circle, form, kit, pickers, scorecard
+from okanalysis.dashboard import data as dashboard_data
 from okanalysis.dashboard import server as dashboard
-from okanalysis.dashboard import ui as dashboard_ui
+from okanalysis.dashboard.panels import accounts, components, glance, opportunities
+from okanalysis.dashboard.source import results_path
+from okanalysis.results import tables as rt
+from tests.support import browser as support
 
-ui = dashboard_ui
+
+def build_demo_results(root, scale: float = 0.02):
+    """A demo province written as Parquet under `root/demo`, and its results computed by a
+    child process (as `okanalysis dashboard` does) under `root/processed`."""
+    from okanalysis.demo import generate
+    from okanalysis.loading import io
+
+    io.write_dataset(generate(scale, 2551), root / "demo", "parquet")
+    return root / "demo", results_path(root / "demo")
 
 
 @pytest.fixture(scope="module")
-def data(demo_dataset):
-    return ui.prepare(demo_dataset)
+def built(tmp_path_factory):
+    return build_demo_results(tmp_path_factory.mktemp("dashboard"))
 
 
 @pytest.fixture(scope="module")
-def village(data):
+def dataset(built):
+    """The raw data, for the expected figures only (the screens never see it)."""
+    return okanalysis.load(built[0], progress=False)
+
+
+@pytest.fixture(scope="module")
+def results_dir(built):
+    return built[1]
+
+
+@pytest.fixture
+def data(results_dir):
+    return dashboard_data.open_data(results_dir)
+
+
+@pytest.fixture(scope="module")
+def village(dataset):
     """A village with enough households recording to show its figures."""
-    roll = data.rollup
+    roll = potential.rollup(dataset, "village", shareable=True)
     return str(roll.loc[~roll[privacy.SUPPRESSED], "unit_code"].iloc[0])
+
+
+def rebuilt(built, tmp_path, monkeypatch, min_group: int):
+    """The same data's results built again with another privacy setting."""
+    monkeypatch.setattr(privacy, "min_group_size", lambda path=None: min_group)
+    found = okresults.build(built[0], out=tmp_path / "results", force=True)
+    return dashboard_data.open_data(found.path)
+
+
+def with_tables(results_dir, **entries) -> dashboard_data.CircleData:
+    """The results as if the build had said `entries` of some tables (nothing, a fault)."""
+    found = okresults.open(results_dir)
+    found.manifest = copy.deepcopy(found.manifest)
+    for name, entry in entries.items():
+        found.manifest["tables"][name] = {"columns": [], **entry}
+    return dashboard_data.CircleData(found)
+
+
+FAULT = {"fault": {"error": "ZeroDivisionError: boom", "traceback": "Traceback ..."}}
+NOTHING = {"nothing": {"th": "ยังไม่มีรอบที่สอง", "en": "no second round yet"}}
 
 
 def _text(fragment: str) -> str:
@@ -65,7 +121,7 @@ def opportunity_cells(o) -> list[str]:
     ]
 
 
-def _form(**changes) -> ui.FormValues:
+def _form(**changes) -> form.FormValues:
     values = dict(
         round="start-2551",
         date=dt.date(2008, 1, 20),
@@ -78,13 +134,13 @@ def _form(**changes) -> ui.FormValues:
         note="",
     )
     values.update(changes)
-    return ui.FormValues(**values)
+    return form.FormValues(**values)
 
 
 # --- what the panels say ----------------------------------------------------------------------
-def test_opportunity_tables_show_exactly_what_the_library_returns(data, village):
-    expected = potential.opportunities(data.dataset, village, shareable=True)
-    shown = _rows(ui.opportunities_html(data, village, "th"))
+def test_opportunity_tables_show_exactly_what_the_library_returns(data, dataset, village):
+    expected = potential.opportunities(dataset, village, shareable=True)
+    shown = _rows(opportunities.opportunities_html(data, village, "th"))
     for kind in ("substitutable", "avoidable"):
         top = expected.loc[expected["kind"] == kind].sort_values("rank").head(8)
         assert len(top), kind
@@ -97,99 +153,194 @@ def test_opportunity_tables_show_exactly_what_the_library_returns(data, village)
             assert cells == opportunity_cells(o)
 
 
-def test_a_category_few_households_buy_shows_no_figures(data, village, monkeypatch):
-    monkeypatch.setattr(privacy, "min_group_size", lambda path=None: 25)
-    small = ui.prepare(data.dataset, grades=False)
-    rows = small.opportunities.loc[small.opportunities["unit_code"] == village]
+def test_a_category_few_households_buy_shows_no_figures(built, village, monkeypatch, tmp_path):
+    small = rebuilt(built, tmp_path, monkeypatch, 25)
+    opp = small.of(village).opportunities
+    rows = opp.loc[opp["unit_code"] == village]
     few = rows.loc[rows["households_buying"].isna() & (rows["households_recording"] >= 25)]
     if few.empty:
         pytest.skip("no category bought by fewer than 25 households in this village")
     o = few.iloc[0]
-    cells = _rows(ui.opportunities_html(small, village, "en"))[(o["kind"], o["category"])]
+    cells = _rows(opportunities.opportunities_html(small, village, "en"))[
+        (o["kind"], o["category"])
+    ]
     assert "fewer than 25" in cells[2]
     assert not any(re.search(r"\d", c) for c in cells[3:])
 
 
-def test_a_village_with_few_households_recording_shows_no_money(data, village, monkeypatch):
-    monkeypatch.setattr(privacy, "min_group_size", lambda path=None: 10_000)
-    hidden = ui.prepare(data.dataset, grades=False)
-    glance = _text(ui.glance_html(hidden, village, "th"))
-    assert "บาท" not in glance and "น้อยกว่า 10000" in glance.replace(",", "")
-    assert "บาท" not in _text(ui.opportunities_html(hidden, village, "th"))
-    assert "บาท" not in _text(ui.accounts_html(hidden, village, "th"))
+def test_a_village_with_few_households_recording_shows_no_money(
+    built, village, monkeypatch, tmp_path
+):
+    hidden = rebuilt(built, tmp_path, monkeypatch, 10_000)
+    at_glance = _text(glance.glance_html(hidden, village, "th"))
+    assert "บาท" not in at_glance and "น้อยกว่า 10000" in at_glance.replace(",", "")
+    assert "บาท" not in _text(opportunities.opportunities_html(hidden, village, "th"))
+    assert "บาท" not in _text(accounts.accounts_html(hidden, village, "th"))
 
 
-def test_glance_and_accounts_use_the_rollup_figures(data, village):
-    roll = potential.rollup(data.dataset, "village", shareable=True).set_index("unit_code")
+def test_glance_and_accounts_use_the_rollup_figures(data, dataset, village):
+    roll = potential.rollup(dataset, "village", shareable=True).set_index("unit_code")
     r = roll.loc[village]
-    glance = _text(ui.glance_html(data, village, "th"))
-    assert thai.format_baht(r["net_annual_satang"]) in glance
-    accounts = _text(ui.accounts_html(data, village, "en"))
+    at_glance = _text(glance.glance_html(data, village, "th"))
+    assert thai.format_baht(r["net_annual_satang"]) in at_glance
+    shown = _text(accounts.accounts_html(data, village, "en"))
     for column in ("income_annual_satang", "expense_annual_satang", "net_annual_satang"):
-        assert thai.format_baht(r[column], "en") in accounts
+        assert thai.format_baht(r[column], "en") in shown
 
 
 def test_components_panel_shows_each_computed_grade_with_its_sentence(data, village):
-    if data.grades is None:
-        pytest.skip("okanalysis.grading is not available")
-    text = ui.components_html(data, village, "th")
-    graded = data.grades.for_unit(village)
+    text = components.components_html(data, village, "th")
+    graded = data.grades(village).for_unit(village)
     for c in COMPONENT_CODES:
         assert html.escape(graded.at[c, "evidence_th"]) in text
 
 
-def test_without_the_grading_module_the_screen_says_so_and_the_circle_still_saves(
-    data, village, monkeypatch, tmp_path
+def test_computed_grades_are_the_results_grades(data, dataset, village):
+    from okanalysis.grading import grades as grading
+
+    villages = grading.grade(dataset, "village", shareable=True)
+    expected = dashboard_data.from_grades(villages)
+    shown = data.grades(village)
+    assert shown.overall_of(village) == expected.overall_of(village)
+    assert shown.for_unit(village)["grade"].tolist() == expected.for_unit(village)["grade"].tolist()
+
+
+def test_with_nothing_graded_the_panel_says_so_and_the_circle_still_saves(
+    results_dir, village, tmp_path
 ):
-    monkeypatch.setitem(sys.modules, "okanalysis.grading", None)
-    monkeypatch.delattr(okanalysis, "grading", raising=False)
-    assert ui.computed_grades(data.dataset) == (None, None)
-    plain = ui.prepare(data.dataset)
-    assert plain.grades is None
-    assert "not available" in ui.components_html(plain, village, "en")
-    entry, message = ui.save_form(_form(), data=plain, unit_code=village, store=tmp_path / "c.db")
+    plain = with_tables(results_dir, **{rt.GRADES_UNITS: NOTHING, rt.GRADES_COMPONENTS: NOTHING})
+    app = circle.CircleDashboard(plain, store=tmp_path / "c.db", lang="en")
+    app.open_village(village)
+    app.show_panel("components")
+    assert "Nothing to show here yet: no second round yet" in app.texts["components"].value
+    entry, message = form.save_form(_form(), data=plain, unit_code=village, store=tmp_path / "c.db")
     assert entry == 1, message
     saved = circles.history(tmp_path / "c.db", village)
     assert saved["leadership_computed"].isna().all()
 
 
+def test_a_fault_shows_the_fault_message_never_no_data(results_dir, village, tmp_path, caplog):
+    faulty = with_tables(
+        results_dir,
+        **{rt.GRADES_UNITS: FAULT, rt.GRADES_COMPONENTS: FAULT, rt.FREEDOM_CRITERIA: FAULT},
+    )
+    app = circle.CircleDashboard(faulty, store=tmp_path / "c.db", lang="en")
+    with caplog.at_level(logging.ERROR, logger="okanalysis.dashboard"):
+        assert app.open_village(village)
+        for name in ("components", "freedom"):
+            app.show_panel(name)
+            shown = _text(app.texts[name].value)
+            assert kit.t("error", "en") in shown and kit.t("error", "th") in shown, name
+            assert "no data" not in shown and "Nothing to show" not in shown, name
+    assert "the table grades_units could not be computed" in caplog.text
+    assert "Traceback" in caplog.text
+    # the panels without a fault are unaffected
+    app.show_panel("accounts")
+    assert kit.t("error", "en") not in app.texts["accounts"].value
+    # a fault in the computed grades is not saved as "no computed grade"
+    app.form.save.click()
+    assert not (tmp_path / "c.db").exists()
+    assert kit.t("error", "en") in app.status.value
+
+
+def test_the_screens_data_never_loads_the_raw_data(results_dir, village, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a dashboard kernel loaded the raw data")
+
+    from okanalysis.loading import validate
+
+    monkeypatch.setattr(validate, "load", refuse)
+    monkeypatch.setattr(okanalysis, "load", refuse)
+    monkeypatch.setattr(okresults, "build", refuse)
+    data = dashboard_data.open_data(results_dir)
+    app = circle.CircleDashboard(data, store=tmp_path / "c.db")
+    assert app.open_village(village)
+    for name in circle.PANELS:
+        app.show_panel(name)
+        assert "okd-note-error" not in app.texts.get(name, app.status).value, name
+    app.show_households.value = True
+    app.show_people.value = True
+    assert app.status.value == ""
+    board = scorecard.DistrictScorecard(data, store=tmp_path / "c.db")
+    assert board.open_district(village[:4]) and f'data-unit="{village}"' in board.table.value
+
+
+def test_only_the_shown_district_is_held(data, village, tmp_path):
+    app = circle.CircleDashboard(data, store=tmp_path / "c.db")
+    assert data.held is None  # the pickers read the units only
+    app.open_village(village)
+    for name in circle.PANELS:
+        app.show_panel(name)
+    first = weakref.ref(data.of(village))
+    assert data.held == village[:4] and first().tables
+    other = next(v for v in data.villages.index if v[:4] != village[:4])
+    app.open_village(other)
+    app.show_panel("accounts")
+    gc.collect()
+    assert data.held == other[:4]
+    assert first() is None  # the previous district's tables are gone
+
+
+def test_household_and_person_rows_are_read_only_when_asked(data, village, tmp_path, monkeypatch):
+    reads = []
+    table = data.results.table
+
+    def spy(name, **kw):
+        reads.append((name, kw.get("village"), kw.get("amphoe")))
+        return table(name, **kw)
+
+    monkeypatch.setattr(data.results, "table", spy)
+    app = circle.CircleDashboard(data, store=tmp_path / "c.db")
+    app.open_village(village)
+    for name in circle.PANELS:
+        app.show_panel(name)
+    names = {r[0] for r in reads}
+    assert not names & rt.PERSONAL
+    assert all(amphoe == village[:4] for _, _, amphoe in reads), reads  # one district only
+    app.show_panel("accounts")
+    app.show_households.value = True
+    assert (rt.HOUSEHOLDS, village, None) in reads
+    app.show_panel("freedom")
+    app.show_people.value = True
+    assert (rt.FREEDOM_PEOPLE, village, None) in reads
+
+
 def test_every_text_has_thai_and_english():
-    for key, (th, en) in ui.TEXT.items():
+    for key, (th, en) in kit.TEXT.items():
         assert th and en, key
         assert re.search("[\u0e00-\u0e7f]", th), key
 
 
 # --- links and choices ------------------------------------------------------------------------
 def test_a_link_opens_a_known_village_and_explains_an_unknown_one(data, village):
-    assert ui.village_from_query(data, f"village={village}&lang=en") == (village, "")
-    assert ui.village_from_query(data, "village=" + thai.thai_digits(village))[0] == village
-    code, message = ui.village_from_query(data, "village=<script>alert(1)</script>")
+    assert pickers.village_from_query(data, f"village={village}&lang=en") == (village, "")
+    assert pickers.village_from_query(data, "village=" + thai.thai_digits(village))[0] == village
+    code, message = pickers.village_from_query(data, "village=<script>alert(1)</script>")
     assert code is None and "<script>" not in message and "&lt;script&gt;" in message
-    assert ui.village_from_query(data, "template=classic") == (None, "")
-    assert ui.parse_query("village=1&theme=dark&lang=en&x=1") == {"village": "1", "lang": "en"}
+    assert pickers.village_from_query(data, "template=classic") == (None, "")
+    assert pickers.parse_query("village=1&theme=dark&lang=en&x=1") == {"village": "1", "lang": "en"}
 
 
 def test_pickers_list_every_village_once(data):
     codes = [
         v
-        for _, a in ui.district_options(data)
-        for _, tb in ui.tambon_options(data, a)
-        for _, v in ui.village_options(data, tb)
+        for _, a in pickers.district_options(data)
+        for _, tb in pickers.tambon_options(data, a)
+        for _, v in pickers.village_options(data, tb)
     ]
     assert sorted(codes) == sorted(data.villages.index)
-    assert sorted(ui.search_options(data).values()) == sorted(data.villages.index)
+    assert sorted(pickers.search_options(data).values()) == sorted(data.villages.index)
 
 
 # --- the scoring form -------------------------------------------------------------------------
 def test_a_good_form_becomes_a_session_with_the_servers_computed_grades(data, village):
-    session, problems = ui.session_from_form(_form(), data=data, unit_code=village)
+    session, problems = form.session_from_form(_form(), data=data, unit_code=village)
     assert problems == [] and session is not None
     assert session.unit_code == village and session.unit_level == "village"
-    if data.grades is not None:
-        graded = data.grades.for_unit(village)
-        assert [s.computed for s in session.components] == [
-            graded.at[c, "grade"] for c in COMPONENT_CODES
-        ]
+    graded = data.grades(village).for_unit(village)
+    assert [s.computed for s in session.components] == [
+        graded.at[c, "grade"] for c in COMPONENT_CODES
+    ]
 
 
 @pytest.mark.parametrize(
@@ -213,39 +364,38 @@ def test_a_crafted_value_is_refused_by_name_and_nothing_is_saved(
     data, village, tmp_path, change, column
 ):
     store = tmp_path / "c.db"
-    session, problems = ui.session_from_form(_form(**change), data=data, unit_code=village)
+    session, problems = form.session_from_form(_form(**change), data=data, unit_code=village)
     assert session is None
     assert column in {p.column for p in problems}
-    entry, message = ui.save_form(_form(**change), data=data, unit_code=village, store=store)
+    entry, message = form.save_form(_form(**change), data=data, unit_code=village, store=store)
     assert entry is None and "okd-note-error" in message
     assert not store.exists()
 
 
 def test_an_unknown_village_is_refused(data):
-    session, problems = ui.session_from_form(_form(), data=data, unit_code="80999999")
+    session, problems = form.session_from_form(_form(), data=data, unit_code="80999999")
     assert session is None and problems[0].column == "unit_code"
 
 
 def test_a_differing_grade_needs_a_reason(data, village):
-    if data.grades is None:
-        pytest.skip("okanalysis.grading is not available")
-    computed = data.grades.for_unit(village).at["leadership", "grade"]
+    graded = data.grades(village).for_unit(village)
+    computed = graded.at["leadership", "grade"]
     other = next(g for g in "ABC" if g != computed)
-    agreed = {c: data.grades.for_unit(village).at[c, "grade"] for c in COMPONENT_CODES}
+    agreed = {c: graded.at[c, "grade"] for c in COMPONENT_CODES}
     agreed["leadership"] = other
-    form = _form(agreed=agreed, reasons={})
-    session, problems = ui.session_from_form(form, data=data, unit_code=village)
+    values = _form(agreed=agreed, reasons={})
+    session, problems = form.session_from_form(values, data=data, unit_code=village)
     assert session is None
     assert [p.column for p in problems] == ["leadership_reason"]
-    text = ui.problem_text(problems[0], "en")
+    text = kit.problem_text(problems[0], "en")
     assert text.startswith("a quality leadership team with succession: reason")
 
 
 def test_saving_twice_in_a_round_records_a_correction(data, village, tmp_path):
     store = tmp_path / "c.db"
-    first, message = ui.save_form(_form(), data=data, unit_code=village, store=store, lang="en")
+    first, message = form.save_form(_form(), data=data, unit_code=village, store=store, lang="en")
     assert first == 1 and "Saved (entry 1)" in message
-    second, _ = ui.save_form(_form(overall="A"), data=data, unit_code=village, store=store)
+    second, _ = form.save_form(_form(overall="A"), data=data, unit_code=village, store=store)
     assert second == 2
     entries = circles.history(store, village)
     assert list(entries["id"]) == [1, 2]
@@ -257,9 +407,9 @@ def test_saving_twice_in_a_round_records_a_correction(data, village, tmp_path):
 
 def test_history_escapes_what_people_typed(data, village, tmp_path):
     store = tmp_path / "c.db"
-    form = _form(facilitator="<img src=x onerror=alert(1)>")
-    assert ui.save_form(form, data=data, unit_code=village, store=store)[0] == 1
-    shown = ui.history_html(circles.history(store, village), "th")
+    values = _form(facilitator="<img src=x onerror=alert(1)>")
+    assert form.save_form(values, data=data, unit_code=village, store=store)[0] == 1
+    shown = form.history_html(circles.history(store, village), "th")
     assert "<img" not in shown and "&lt;img" in shown
 
 
@@ -267,23 +417,23 @@ def test_history_escapes_what_people_typed(data, village, tmp_path):
 def _two_rounds(data, store, village):
     other = next(v for v in data.villages.index if v != village)
     for round_, grade, day in (("start-2551", "C", "2008-01-20"), ("end-2551", "A", "2008-09-20")):
-        form = _form(
+        values = _form(
             round=round_,
             date=dt.date.fromisoformat(day),
             overall=grade,
             agreed={c: grade for c in COMPONENT_CODES},
         )
-        assert ui.save_form(form, data=data, unit_code=village, store=store)[0], round_
-    assert ui.save_form(_form(round="end-2551"), data=data, unit_code=other, store=store)[0]
+        assert form.save_form(values, data=data, unit_code=village, store=store)[0], round_
+    assert form.save_form(_form(round="end-2551"), data=data, unit_code=other, store=store)[0]
     return other
 
 
 def test_scorecard_rows_cells_and_change_since_the_last_round(data, village, tmp_path):
     store = tmp_path / "c.db"
     other = _two_rounds(data, store, village)
-    assert ui.store_rounds(store) == ["start-2551", "end-2551"]
+    assert scorecard.store_rounds(store) == ["start-2551", "end-2551"]
     amphoe = data.village(village)["amphoe_code"]
-    frame = ui.scorecard(
+    frame = scorecard.scorecard(
         data, amphoe, store=store, round="end-2551", previous="start-2551", lang="th"
     )
     villages = set(data.villages.index[data.villages["amphoe_code"] == amphoe])
@@ -294,56 +444,56 @@ def test_scorecard_rows_cells_and_change_since_the_last_round(data, village, tmp
     assert (row[[f"{c}_agreed" for c in COMPONENT_CODES]] == "A").all()
     if other in frame["unit_code"].values:
         assert frame.set_index("unit_code").at[other, "change"] == "new"
-    cell = ui.scorecard_cell(row["leadership_computed"], "A", row["leadership_state"])
+    cell = scorecard.scorecard_cell(row["leadership_computed"], "A", row["leadership_state"])
     assert 'data-agreed="A"' in cell
-    html_table = ui.scorecard_html(frame)
+    html_table = scorecard.scorecard_html(frame)
     assert html_table.count("<tr data-unit=") == len(frame)
 
 
 def test_no_data_and_not_applicable_are_told_apart():
-    no_data = ui.scorecard_cell(None, None, ui.NO_DATA, "en")
-    not_applicable = ui.scorecard_cell(None, None, ui.NOT_APPLICABLE, "en")
+    no_data = scorecard.scorecard_cell(None, None, kit.NO_DATA, "en")
+    not_applicable = scorecard.scorecard_cell(None, None, kit.NOT_APPLICABLE, "en")
     assert "no data" in no_data and "not applicable" in not_applicable
     assert "okd-state-no_data" in no_data and "okd-state-not_applicable" in not_applicable
-    assert 'data-computed="B"' in ui.scorecard_cell("B", None, "graded")
+    assert 'data-computed="B"' in scorecard.scorecard_cell("B", None, "graded")
 
 
 def test_scorecard_filters_and_sorts(data, village, tmp_path):
     store = tmp_path / "c.db"
     _two_rounds(data, store, village)
     amphoe = data.village(village)["amphoe_code"]
-    frame = ui.scorecard(data, amphoe, store=store, round="end-2551", previous="start-2551")
+    frame = scorecard.scorecard(data, amphoe, store=store, round="end-2551", previous="start-2551")
     shown = frame["overall_agreed"].where(
         frame["overall_agreed"].isin(["A", "B", "C"]), frame["overall_computed"]
     )
-    only_a = ui.filter_scorecard(frame, grade="A")
+    only_a = scorecard.filter_scorecard(frame, grade="A")
     assert len(only_a) == (shown == "A").sum() and village in set(only_a["unit_code"])
     tambon = data.village(village)["tambon_code"]
-    inside = ui.filter_scorecard(frame, tambon=tambon)
+    inside = scorecard.filter_scorecard(frame, tambon=tambon)
     assert set(inside["tambon_code"]) == {tambon}
     name = data.village(village)["name_th"]
-    assert village in set(ui.filter_scorecard(frame, text=name)["unit_code"])
-    assert ui.filter_scorecard(frame, grade="<script>").equals(frame)
-    ordered = ui.sort_scorecard(frame, "overall")
+    assert village in set(scorecard.filter_scorecard(frame, text=name)["unit_code"])
+    assert scorecard.filter_scorecard(frame, grade="<script>").equals(frame)
+    ordered = scorecard.sort_scorecard(frame, "overall")
     ranks = ordered["overall_agreed"].where(
         ordered["overall_agreed"].isin(["A", "B", "C"]), ordered["overall_computed"]
     )
     order = ranks.map({"A": 0, "B": 1, "C": 2}).fillna(3).tolist()
     assert order == sorted(order)
-    by_code = ui.sort_scorecard(frame, "no such column")
+    by_code = scorecard.sort_scorecard(frame, "no such column")
     assert by_code["unit_code"].iloc[0] == sorted(tambon for tambon in frame["tambon_code"])[0]
 
 
 # --- figures and widgets ----------------------------------------------------------------------
 def test_figures_are_updated_in_place_and_their_synced_state_kept_whole():
-    widget = ui.figure_widget(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), height=300)
+    widget = kit.figure_widget(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), height=300)
     trace = widget.data[0]
-    ui.update_figure(widget, go.Figure(go.Bar(x=["a", "c"], y=[5, 6], text=["5", "6"])))
+    kit.update_figure(widget, go.Figure(go.Bar(x=["a", "c"], y=[5, 6], text=["5", "6"])))
     assert widget.data[0] is trace
     assert list(widget.data[0].y) == [5, 6] and list(widget.data[0].x) == ["a", "c"]
     assert widget._widget_data[0]["y"] == [5, 6]
     assert widget._widget_layout["height"] == 300
-    ui.update_figure(widget, go.Figure([go.Bar(y=[1]), go.Scatter(y=[2])]))
+    kit.update_figure(widget, go.Figure([go.Bar(y=[1]), go.Scatter(y=[2])]))
     assert [t.type for t in widget.data] == ["bar", "scatter"]
 
 
@@ -356,12 +506,12 @@ def _tree(widget):
 def test_circle_screen_opens_switches_and_checks_what_the_page_sends(data, village, tmp_path):
     import ipywidgets as w
 
-    app = ui.CircleDashboard(data, store=tmp_path / "c.db")
+    app = circle.CircleDashboard(data, store=tmp_path / "c.db")
     assert not app.open_village("80999999") and app.village is None
     assert "ไม่พบ" in app.status.value
     assert app.open_village(village)
     assert f'data-village="{village}"' in app.header.value
-    for name in ui.PANELS:
+    for name in circle.PANELS:
         app.show_panel(name)
         assert app.stage.children == (app.panels[name],)
     panels = [wd for p in app.panels.values() for wd in _tree(p)]
@@ -370,7 +520,7 @@ def test_circle_screen_opens_switches_and_checks_what_the_page_sends(data, villa
     other = next(v for v in data.villages.index if v != village)
     app.nav.value = "glance"
     trace = app.fig_levels.data[0] if app.fig_levels.data else None
-    app.village_pick.options = ui.village_options(data, data.village(other)["tambon_code"])
+    app.village_pick.options = pickers.village_options(data, data.village(other)["tambon_code"])
     app.village_pick.value = other
     assert app.village == other and f'data-village="{other}"' in app.header.value
     if trace is not None and app.fig_levels.data:
@@ -381,7 +531,7 @@ def test_circle_screen_opens_switches_and_checks_what_the_page_sends(data, villa
 
 
 def test_households_and_people_only_when_the_facilitator_asks(data, village, tmp_path):
-    app = ui.CircleDashboard(data, store=tmp_path / "c.db")
+    app = circle.CircleDashboard(data, store=tmp_path / "c.db")
     app.open_village(village)
     app.show_panel("accounts")
     assert app.households_box.children == ()
@@ -396,27 +546,27 @@ def test_households_and_people_only_when_the_facilitator_asks(data, village, tmp
 
 
 def test_the_form_saves_from_the_widgets_and_lists_the_history(data, village, tmp_path):
-    app = ui.CircleDashboard(data, store=tmp_path / "c.db", lang="en")
+    app = circle.CircleDashboard(data, store=tmp_path / "c.db", lang="en")
     app.open_village(village)
-    form = app.form
-    assert form.submit() is None and "Not saved" in form.message.value
+    sheet = app.form
+    assert sheet.submit() is None and "Not saved" in sheet.message.value
     for c in COMPONENT_CODES:
-        form.agreed[c].value = "A"
-        form.reasons[c].value = "the circle weighed the new savings group"
-    form.overall.value = "A"
-    form.round.value = "start-2551"
-    form.facilitator.value = "Somsri"
-    form.counts["cores"].value = 8
-    assert form.submit() == 1
-    assert "Saved (entry 1)" in form.message.value
-    assert "Somsri" in form.history.value
-    assert "entry 1" in form.correcting.value
+        sheet.agreed[c].value = "A"
+        sheet.reasons[c].value = "the circle weighed the new savings group"
+    sheet.overall.value = "A"
+    sheet.round.value = "start-2551"
+    sheet.facilitator.value = "Somsri"
+    sheet.counts["cores"].value = 8
+    assert sheet.submit() == 1
+    assert "Saved (entry 1)" in sheet.message.value
+    assert "Somsri" in sheet.history.value
+    assert "entry 1" in sheet.correcting.value
 
 
 def test_district_screen_refreshes_filters_and_shows_evidence(data, village, tmp_path):
     store = tmp_path / "c.db"
     _two_rounds(data, store, village)
-    app = ui.DistrictScorecard(data, store=store)
+    app = scorecard.DistrictScorecard(data, store=store)
     assert app.open_district(data.village(village)["amphoe_code"])
     assert not app.open_district("9999")
     app.round.value = "end-2551"
@@ -429,7 +579,7 @@ def test_district_screen_refreshes_filters_and_shows_evidence(data, village, tmp
 
 
 def test_circle_app_shows_a_message_instead_of_a_traceback(tmp_path):
-    box = ui.circle_app(tmp_path / "missing", query=False)
+    box = circle.circle_app(tmp_path / "missing", query=False)
     assert "okd-note-error" in box.value and "Traceback" not in box.value
 
 
@@ -449,6 +599,19 @@ def test_voila_is_configured_for_people(tmp_path):
     env = dashboard.environment(s)
     assert env[dashboard.DATA_ENV] == str((tmp_path / "data").resolve())
     assert env[dashboard.STORE_ENV] == str((tmp_path / "c.db").resolve())
+    assert dashboard.RESULTS_ENV not in env
+
+
+def test_the_server_gives_the_kernels_results_never_raw_data(built, tmp_path):
+    raw, results_dir = built
+    s = dashboard.settings(raw, store=tmp_path / "c.db")
+    served = dashboard.with_results(s)  # raw data: computed (here reused) by a child process
+    assert served.results == results_dir.resolve()
+    assert dashboard.environment(served)[dashboard.RESULTS_ENV] == str(results_dir.resolve())
+    given = dashboard.with_results(dashboard.settings(results_dir, store=tmp_path / "c.db"))
+    assert given.results == results_dir.resolve()  # a results folder is used as it is
+    with pytest.raises(InputError):
+        results_path(tmp_path / "nowhere")
 
 
 def test_lan_needs_a_token(tmp_path, monkeypatch):
@@ -532,7 +695,7 @@ def test_a_certificate_without_its_key_is_refused_before_starting(tmp_path):
     run = subprocess.run(
         [
             *(sys.executable, "-m", "okanalysis", "dashboard", "--data", str(data), "--lan"),
-            *("--certfile", str(cert), "--port", str(dashboard.free_port())),
+            *("--certfile", str(cert), "--port", str(support.free_port())),
         ],
         capture_output=True,
         text=True,

@@ -6,9 +6,14 @@ page is ready at once, idle kernels culled, and no URL parameter can switch the 
 theme. By default it listens on 127.0.0.1 and refuses any other Host header; `lan=True` listens
 on the network and requires a token, printed with the address. With a certificate and its key
 (`certfile`, `keyfile`; `self_signed` makes a pair for a district server) it serves HTTPS, so
-the token and the circle's records do not cross the district Wi-Fi in clear. The data folder
-and the circle store reach the kernels as environment variables (`OKANALYSIS_DATA`,
+the token and the circle's records do not cross the district Wi-Fi in clear. Raw data is
+computed into results once, in a child process, before serving (`with_results`); the kernels
+read only the results. The results folder, the data folder and the circle store reach the
+kernels as environment variables (`OKANALYSIS_RESULTS`, `OKANALYSIS_DATA`,
 `OKANALYSIS_CIRCLES`).
+
+Serving in the background, with a browser, for tests, benchmarks and screenshots is in
+`tests/support` (the library never imports playwright).
 
 `voila_config` is the whole configuration as one dictionary, so it can be read and tested.
 """
@@ -35,7 +40,8 @@ DASHBOARDS_DIR = paths.DASHBOARDS_DIR
 TEMPLATE = "okanalysis"
 #: Environment variables the dashboard kernels read.
 DATA_ENV, STORE_ENV, TOKEN_ENV = paths.DATA_ENV, paths.CIRCLES_ENV, paths.TOKEN_ENV
-#: Tells the kernels where plotly's widget code is served (see `dashboard.ui.figure_widget`).
+RESULTS_ENV = paths.RESULTS_ENV
+#: Tells the kernels where plotly's widget code is served (see `dashboard.kit.figure_widget`).
 BUNDLE_ENV = paths.BUNDLE_ENV
 #: Where plotly's widget code is served once, so every figure on a page shares one copy.
 PLOTLY_BUNDLE_ROUTE = "okanalysis/static/"
@@ -80,6 +86,8 @@ class ServerSettings:
     cull_idle_seconds: int = CULL_IDLE_SECONDS
     certfile: Path | None = None
     keyfile: Path | None = None
+    #: The results folder the kernels read (`with_results` fills it from `data`).
+    results: Path | None = None
 
     @property
     def ip(self) -> str:
@@ -232,7 +240,21 @@ def environment(s: ServerSettings) -> dict[str, str]:
         STORE_ENV: str(s.store),
         BUNDLE_ENV: bundle,
         "JUPYTER_PATH": os.pathsep.join(dict.fromkeys(paths)),
+        **({RESULTS_ENV: str(s.results)} if s.results is not None else {}),
     }
+
+
+def with_results(s: ServerSettings) -> ServerSettings:
+    """The settings with the results folder the kernels read: `data` itself when it is one,
+    else the results built (or reused) from the raw data in a child process, so neither this
+    process nor any kernel holds the raw province (`dashboard.source`)."""
+    import dataclasses
+
+    from okanalysis.dashboard.source import results_path
+
+    if s.results is not None:
+        return s
+    return dataclasses.replace(s, results=results_path(s.data, quiet=False))
 
 
 def lan_address() -> str:
@@ -334,9 +356,8 @@ def banner(s: ServerSettings) -> str:
     return (
         f"แดชบอร์ดวงเรียนรู้ / circle dashboard:   {where['circle']}\n"
         f"ตารางคะแนนอำเภอ / district scorecard:   {where['district']}\n"
-        f"ข้อมูล / data: {s.data}\nบันทึกวงเรียนรู้ / circle store: {s.store}\n"
-        + reach
-        + "หยุดด้วย Ctrl+C / stop with Ctrl+C"
+        f"ข้อมูล / data: {s.data}\nผลลัพธ์ / results: {s.results}\n"
+        f"บันทึกวงเรียนรู้ / circle store: {s.store}\n" + reach + "หยุดด้วย Ctrl+C / stop with Ctrl+C"
     )
 
 
@@ -419,6 +440,7 @@ def self_signed(
 
 def serve(s: ServerSettings) -> int:
     """Run the dashboards until interrupted (Ctrl+C); prints the addresses to open."""
+    s = with_results(s)
     os.environ.update(environment(s))
     app = _application(voila_config(s), ssl_context(s))
     app.initialize([str(s.notebooks)])
@@ -427,264 +449,21 @@ def serve(s: ServerSettings) -> int:
     return 0
 
 
-# --- in the background, with a browser: for tests, benchmarks and screenshots ---------------------
-#: Debian's chromium and the switches a headless run needs (no sandbox in containers, nothing
-#: fetched from the internet).
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-#: A projector's screen.
-VIEWPORT = {"width": 1366, "height": 768}
-
-
-def launch_chromium(playwright: Any) -> Any:
-    """Headless Debian chromium through Playwright (never a downloaded browser)."""
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
-    )
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Background:
-    """`serve` in a child process with its own process group, home and Jupyter folders under
-    `work`, its log in `work/server.log`; `stop` ends the whole group (kernels included)."""
-
-    def __init__(self, s: ServerSettings, work: Path) -> None:
-        import subprocess
-        import sys
-
-        self.settings = s
-        self.work = Path(work)
-        self.log_path = self.work / "server.log"
-        home = self.work / "home"
-        (self.work / "tmp").mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "HOME": str(home),
-            "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
-            "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
-            "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime"),
-            "IPYTHONDIR": str(home / "ipython"),
-            "TMPDIR": str(self.work / "tmp"),
-            TOKEN_ENV: s.token,
-            "PYTHONUNBUFFERED": "1",
-        }
-        tls = f", certfile={str(s.certfile)!r}, keyfile={str(s.keyfile)!r}" if s.tls else ""
-        code = (
-            "from okanalysis import dashboard as d; d.serve(d.settings("
-            f"{str(s.data)!r}, store={str(s.store)!r}, port={s.port}, lan={s.lan}, "
-            f"notebooks={str(s.notebooks)!r}{tls}))"
-        )
-        self._log = open(self.log_path, "w", encoding="utf-8")  # closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", code],
-            env=env,
-            cwd=self.work,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.base = f"{s.scheme}://127.0.0.1:{s.port}"
-
-    def url(self, path: str = "", query: str = "") -> str:
-        """An address on the server, with the token on a LAN server."""
-        parts = [query] if query else []
-        if self.settings.lan:
-            parts.append(f"token={self.settings.token}")
-        return f"{self.base}/{path}" + ("?" + "&".join(parts) if parts else "")
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def ready(self, name: str = "circle") -> int:
-        """How many kernels have prepared the `name` dashboard (each says so in the log)."""
-        return self.log().count(f"okanalysis: {name} dashboard ready")
-
-    def wait_ready(self, name: str = "circle", count: int = 1, timeout: float = 60.0) -> None:
-        """Until `count` kernels have prepared `name`; the log's tail in the error otherwise."""
-        import time
-
-        deadline = time.monotonic() + timeout
-        while self.ready(name) < count:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"no {name} dashboard after {timeout:.0f} s:\n{self.log()[-3000:]}"
-                )
-            time.sleep(0.2)
-
-    def kernels(self) -> list[int]:
-        """Process ids of this server's kernels (Jupyter starts each in its own session, so
-        they are outside the server's process group): those whose command line names a
-        connection file in this server's temporary folder. Linux only; empty elsewhere."""
-        marker = str(self.work / "tmp") + os.sep
-        found = []
-        for entry in Path("/proc").glob("[0-9]*/cmdline"):
-            try:
-                if marker in entry.read_bytes().decode("utf-8", "replace"):
-                    found.append(int(entry.parent.name))
-            except OSError:
-                continue
-        return found
-
-    def stop(self) -> None:
-        """End the server and its kernels: SIGTERM to the group (Voila then stops its
-        kernels), SIGKILL to whatever is left of the group and of the kernels."""
-        import contextlib
-        import signal
-        import subprocess
-
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=20)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        for pid in self.kernels():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self._log.close()
-
-
-def _example_sessions(data_path: Path, store: Path, villages: list[str]) -> None:
-    """Two clearly labelled example circle entries, so a screenshot shows agreed grades."""
-    import datetime as dt
-
-    from okanalysis.core.components import COMPONENT_CODES
-    from okanalysis.dashboard import ui
-    from okanalysis.loading.validate import load
-
-    data = ui.prepare(load(data_path, progress=False))
-    for code in villages:
-        graded = data.grades.for_unit(code) if data.grades is not None else None
-        agreed = {
-            c: (graded.at[c, "grade"] if graded is not None else None) or "B"
-            for c in COMPONENT_CODES
-        }
-        form = ui.FormValues(
-            round="start-2551",
-            date=dt.date(2008, 1, 20),
-            facilitator="ตัวอย่าง (demo)",
-            agreed=agreed,
-            reasons={
-                c: "ตัวอย่างสำหรับภาพหน้าจอ / example for the screenshot" for c in COMPONENT_CODES
-            },
-            overall=data.grades.overall_of(code)[0] if data.grades is not None else "B",
-            counts={"cores": 8, "villagers": 24, "facilitators": 2, "female": 18, "male": 14},
-        )
-        ui.save_form(form, data=data, unit_code=code, store=store)
-
-
-def screenshots(data: str | os.PathLike[str] | None, out: str | os.PathLike[str]) -> list[Path]:
-    """PNGs of both dashboards at 1366×768 (circle: glance, money leaving, five components,
-    scoring form; district scorecard) from a server started for the purpose, into `out`."""
-    import tempfile
-
-    from playwright.sync_api import sync_playwright
-
-    from okanalysis.loading.validate import load
-    from okanalysis.topics import potential, privacy
-
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="okanalysis-screenshots-"))
-    s = settings(data, store=work / "circles.sqlite", port=free_port())
-    roll = potential.rollup(load(s.data, progress=False), "village", shareable=True)
-    shown = roll.loc[~roll[privacy.SUPPRESSED]].sort_values("unit_code")
-    village = str(shown["unit_code"].iloc[0])
-    siblings = shown.loc[shown["parent_code"] == shown["parent_code"].iloc[0], "unit_code"]
-    _example_sessions(s.data, s.store, [str(c) for c in siblings.head(2)])
-    server = Background(s, work)
-    written = []
-    try:
-        server.wait_ready("circle", 1, timeout=300)
-        with sync_playwright() as p:
-            browser = launch_chromium(p)
-            page = browser.new_page(viewport=VIEWPORT)
-            page.goto(server.url("voila/render/circle.ipynb", f"village={village}"))
-            page.wait_for_selector(".js-plotly-plot .trace path", state="attached", timeout=120_000)
-            for name, label in (
-                ("circle-glance", None),
-                ("circle-money-leaving", "เงินไหลออก"),
-                ("circle-components", "5 องค์ประกอบ"),
-                ("circle-scoring", "ให้ระดับ"),
-            ):
-                if label:
-                    page.locator(".okd-nav button", has_text=label).first.click()
-                page.wait_for_timeout(1500)
-                written.append(folder / f"{name}.png")
-                page.screenshot(path=written[-1])
-            page.close(run_before_unload=True)
-            server.wait_ready("district", 1, timeout=300)
-            page = browser.new_page(viewport=VIEWPORT)
-            page.goto(server.url("voila/render/district.ipynb", f"amphoe={village[:4]}"))
-            page.wait_for_selector(".okd-scorecard", timeout=120_000)
-            page.wait_for_timeout(1000)
-            written.append(folder / "district-scorecard.png")
-            page.screenshot(path=written[-1])
-            browser.close()
-    finally:
-        server.stop()
-        import shutil
-
-        shutil.rmtree(work, ignore_errors=True)
-    return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m okanalysis.dashboard --screenshots DIR [--data PATH]` (used by `make
-    screenshots`); serving is `okanalysis dashboard`."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m okanalysis.dashboard")
-    parser.add_argument("--screenshots", required=True, help="folder for the PNGs")
-    parser.add_argument("--data", help="data folder (default $OKANALYSIS_DATA or data/demo)")
-    args = parser.parse_args(argv)
-    for path in screenshots(args.data, args.screenshots):
-        print(path)
-    return 0
-
-
 __all__ = [
-    "CHROMIUM",
-    "CHROMIUM_ARGS",
     "DASHBOARDS_DIR",
     "DATA_ENV",
     "STORE_ENV",
     "TOKEN_ENV",
-    "VIEWPORT",
-    "Background",
     "ServerSettings",
     "addresses",
     "banner",
     "certificate_fingerprint",
     "default_data_path",
     "environment",
-    "free_port",
-    "launch_chromium",
-    "screenshots",
     "self_signed",
     "serve",
     "settings",
     "ssl_context",
     "voila_config",
+    "with_results",
 ]
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(main())
