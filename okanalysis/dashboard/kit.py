@@ -9,7 +9,6 @@ form (`dashboard.form`), the circle screen (`dashboard.circle`) and the district
 from __future__ import annotations
 
 import copy
-import html
 import logging
 import os
 import sys
@@ -20,7 +19,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from okanalysis.charts import html as html_kit
 from okanalysis.charts import style as chart_style
+from okanalysis.charts.html import GRADE_TEXT, esc
 from okanalysis.charts.style import GRADE_COLOURS, THAI_FONT_STACK
 from okanalysis.circles import store as circles
 from okanalysis.core import labels, thai
@@ -40,7 +41,6 @@ MAX_COUNT = 5000
 #: Grade states a scorecard cell can have besides a grade.
 NO_DATA, NOT_APPLICABLE, NOT_GRADED = "no_data", "not_applicable", "not_graded"
 #: Text colour on each grade colour (contrast for a projector).
-GRADE_TEXT = {"A": "#FFFFFF", "B": "#000000", "C": "#000000"}
 #: Rows of the opportunity tables shown per kind.
 TOP_OPPORTUNITIES = 8
 
@@ -216,11 +216,6 @@ def check_lang(lang: object) -> str:
     return lang if lang in LANGS else "th"
 
 
-def esc(value: object) -> str:
-    """Escape text for HTML (names and reasons are typed by people)."""
-    return html.escape("" if value is None else str(value))
-
-
 def missing(value: object) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or bool(pd.isna(value))
 
@@ -259,15 +254,8 @@ def name_of(row: Mapping[str, Any], lang: str, th: str = "name_th", en: str = "n
 
 
 def grade_badge(grade: object, *, small: bool = False, title: str = "") -> str:
-    """A grade as a coloured box with its letter printed (colour is never the only sign)."""
-    size = " okd-small" if small else ""
-    tip = f' title="{esc(title)}"' if title else ""
-    if grade in GRADES:
-        return (
-            f'<span class="okd-grade okd-grade-{grade}{size}"{tip} '
-            f'style="background:{GRADE_COLOURS[grade]};color:{GRADE_TEXT[grade]}">{grade}</span>'
-        )
-    return f'<span class="okd-grade okd-grade-none{size}"{tip}>–</span>'
+    """A grade as a coloured box with its letter printed (the shared kit's, projector size)."""
+    return html_kit.grade_badge(grade, prefix="okd", small=small, title=title)
 
 
 def state_badge(state: str, lang: str) -> str:
@@ -276,13 +264,9 @@ def state_badge(state: str, lang: str) -> str:
 
 
 def cards(items: Sequence[tuple[str, str]]) -> str:
-    """Large figures with their labels, as a projector reads them."""
-    cells = "".join(
-        f'<div class="okd-card"><div class="okd-card-value">{value}</div>'
-        f'<div class="okd-card-label">{esc(label)}</div></div>'
-        for label, value in items
-    )
-    return f'<div class="okd-cards">{cells}</div>'
+    """Large figures (HTML made from escaped parts) with their labels, as a projector reads
+    them (the shared kit's cards)."""
+    return html_kit.cards(items, prefix="okd", escape=False)
 
 
 def table(
@@ -303,8 +287,8 @@ def table(
 
 
 def note(text: str, kind: str = "info") -> str:
-    """A message box: info, ok (saved), warn or error."""
-    return f'<div class="okd-note okd-note-{kind}">{text}</div>'
+    """A message box: info, ok (saved), warn or error (the shared kit's)."""
+    return html_kit.note(text, prefix="okd", kind=kind)
 
 
 def heading(text: str) -> str:
@@ -457,6 +441,11 @@ def update_figure(widget: go.FigureWidget, fig: go.Figure, *, height: int | None
 
 CSS = f"""
 <style>
+{html_kit.component_css("okd", size=24, projector=True)}
+.okd .okd-grade {{ font-size: 28px; }}
+.okd .okd-grade.okd-small {{ font-size: 22px; }}
+.okd .okd-card-value {{ font-size: 30px; }}
+.okd .okd-card-value small, .okd .okd-card-label {{ font-size: 24px; }}
 .okd {{
   --jp-widgets-font-size: 24px; --jp-widgets-inline-height: 48px;
   --jp-widgets-inline-label-width: 220px; --jp-widgets-inline-width: 100%;
@@ -476,31 +465,15 @@ CSS = f"""
 .okd-village {{ font-size: 26px; margin: 6px 0; }}
 .okd-village-name {{ font-size: 32px; font-weight: 700; }}
 .okd-code {{ color: #444; font-size: 22px; }}
-.okd-cards {{ display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0; }}
 .okd-panel-text .okd-cards {{ display: grid; grid-template-columns: 1fr 1fr; }}
-.okd-card {{ border: 2px solid #222; border-radius: 6px; padding: 2px 10px; min-width: 180px; }}
-.okd-card-value {{ font-size: 30px; font-weight: 700; line-height: 1.3; }}
-.okd-card-value small {{ font-size: 24px; font-weight: 400; }}
-.okd-card-label {{ font-size: 24px; color: #222; line-height: 1.25; }}
-.okd-table {{ border-collapse: collapse; margin: 8px 0; font-size: 24px; }}
-.okd-table th, .okd-table td {{ border-bottom: 1px solid #555; padding: 4px 10px; text-align: left; vertical-align: top; }}
-.okd-table th {{ background: #eee; }}
 .okd-small-table, .okd-history {{ font-size: 24px; }}
 .okd-opportunities td:nth-child(n+3), .okd-opportunities th:nth-child(n+3) {{ text-align: right; }}
-.okd-grade {{ display: inline-block; min-width: 1.6em; text-align: center; font-weight: 700;
-  border-radius: 4px; padding: 0 6px; font-size: 28px; border: 2px solid #000; }}
-.okd-grade.okd-small {{ font-size: 22px; min-width: 1.3em; }}
-.okd-grade-none {{ background: #fff; color: #000; }}
 .okd-cell small {{ margin-left: 6px; font-size: 20px; }}
 .okd-cell-computed .okd-grade {{ border-style: dashed; opacity: 0.85; }}
 .okd-state {{ display: inline-block; font-size: 20px; padding: 2px 6px; border: 2px solid #555; }}
 .okd-state-no_data {{ background: repeating-linear-gradient(45deg,#ddd,#ddd 6px,#fff 6px,#fff 12px); }}
 .okd-state-not_applicable {{ background: #fff; border-style: dotted; }}
 .okd-state-not_graded {{ background: #f4f4f4; }}
-.okd-note {{ padding: 8px 12px; margin: 8px 0; border-left: 8px solid #0072B2; background: #eef5fb; }}
-.okd-note-ok {{ border-color: #009E73; background: #e8f7f1; }}
-.okd-note-warn {{ border-color: #E69F00; background: #fdf5e4; }}
-.okd-note-error {{ border-color: #D55E00; background: #fbece5; }}
 .okd-muted {{ color: #333; font-size: 20px; }}
 .okd-tambon {{ font-weight: 700; }}
 .okd-row-village td:first-child {{ padding-left: 32px; }}

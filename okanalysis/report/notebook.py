@@ -27,7 +27,8 @@ from typing import Any
 
 import pandas as pd
 
-from okanalysis.charts.style import GRADE_COLOURS, THAI_FONT_STACK, drawable
+from okanalysis.charts import html as html_kit
+from okanalysis.charts.style import THAI_FONT_STACK, drawable
 from okanalysis.contract import hierarchy
 from okanalysis.core import labels as core_labels
 from okanalysis.core import paths, thai
@@ -451,10 +452,7 @@ def heading(th: str, en: str = "", *, lang: str = "th", level: int = 2) -> None:
 def notice(th: str, en: str, *, lang: str = "th") -> None:
     """A plain message where a section cannot show its figures (no data, not built yet)."""
     first, second = (en, th) if lang == "en" else (th, en)
-    _display_html(
-        f'<div class="ok-notice"><strong>{html.escape(first)}</strong>'
-        f'<br><span lang="{"th" if lang == "en" else "en"}">{html.escape(second)}</span></div>'
-    )
+    _display_html(html_kit.note(html_kit.two_languages(first, second), prefix="ok", kind="warn"))
 
 
 def show(fig: Any, *, lang: str | None = None) -> None:
@@ -472,12 +470,7 @@ def show(fig: Any, *, lang: str | None = None) -> None:
 
 def cards(items: Sequence[tuple[str, str]]) -> None:
     """Headline figures as a row of cards."""
-    body = "".join(
-        f'<div class="ok-card"><div class="ok-card-value">{html.escape(v)}</div>'
-        f'<div class="ok-card-label">{html.escape(k)}</div></div>'
-        for k, v in items
-    )
-    _display_html(f'<div class="ok-cards">{body}</div>')
+    _display_html(html_kit.cards(items, prefix="ok"))
 
 
 def _is_missing(value: Any) -> bool:
@@ -548,7 +541,7 @@ def table_html(
             small = suppressed is not None and suppressed.iloc[i] and _is_missing(value)
             cls = " class=num" if column in numeric else ""
             if text in GRADE_CLASSES:
-                text_html = f'<span class="ok-grade ok-grade-{text}">{text}</span>'
+                text_html = html_kit.grade_badge(text, prefix="ok")
             else:
                 text_html = html.escape(hidden if small else text)
             cells.append(f"<td{cls}>{text_html}</td>")
@@ -914,13 +907,11 @@ def with_cutoffs(rubric: Any, cutoffs: Mapping[str, Mapping[str, float]]) -> Any
 
 
 def css() -> str:
-    """The reports' style sheet: Thai font stack, readable tables, A4 print layout."""
-    grade_css = " ".join(
-        f".ok-grade-{g} {{ background: {GRADE_COLOURS[g]}; }}" for g in GRADE_CLASSES
-    )
+    """The reports' style sheet: the shared kit (`charts.html`: cards, tables, grade badges,
+    message boxes) with the Thai font stack, readable headings and an A4 print layout."""
     return f"""
 :root {{ --ok-ink: #1b1b1b; --ok-muted: #555; --ok-line: #d0d0d0; --ok-accent: #0072B2; }}
-html {{ font-family: {THAI_FONT_STACK}; color: var(--ok-ink); font-size: 16px; line-height: 1.6; }}
+{html_kit.font_css("html", size=16, line_height=1.6)}
 body {{ margin: 0 auto; max-width: 1100px; padding: 1.5rem 2rem; background: #fff; }}
 h1, h2, h3 {{ line-height: 1.3; }}
 h1 {{ font-size: 1.9rem; border-bottom: 3px solid var(--ok-accent); padding-bottom: .3rem; }}
@@ -931,21 +922,11 @@ pre {{ white-space: pre-wrap; font-family: {THAI_FONT_STACK}; }}
 .jp-OutputPrompt, .jp-InputPrompt, .jp-Collapser {{ display: none; }}
 .jp-Cell {{ margin: 0; padding: 0; }}
 .jp-OutputArea-child {{ margin: .4rem 0; }}
-table.ok-table, table.dataframe {{ border-collapse: collapse; margin: .6rem 0 1rem; font-size: .92rem; width: 100%; }}
-.ok-table th, .ok-table td, .dataframe th, .dataframe td {{ border-bottom: 1px solid var(--ok-line); padding: .3rem .5rem; text-align: left; vertical-align: top; }}
-.ok-table th {{ background: #f3f6f9; }}
-.ok-table th.num {{ text-align: right; }}
+{html_kit.component_css("ok", size=15)}
+table.ok-table, table.dataframe {{ width: 100%; }}
+.dataframe th, .dataframe td {{ border-bottom: 1px solid var(--ok-line); padding: .3rem .5rem; text-align: left; vertical-align: top; }}
 .ok-table td:first-child {{ white-space: nowrap; }}
-.ok-grade {{ display: inline-block; min-width: 1.6em; text-align: center; font-weight: bold; color: #fff; border-radius: 3px; }}
-{grade_css}
-.ok-table td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
 .ok-more {{ color: var(--ok-muted); font-size: .85rem; }}
-.ok-notice {{ border-left: 5px solid #E69F00; background: #fff8e6; padding: .6rem .9rem; margin: .6rem 0; }}
-.ok-notice span {{ color: var(--ok-muted); }}
-.ok-cards {{ display: flex; flex-wrap: wrap; gap: .6rem; margin: .8rem 0; }}
-.ok-card {{ flex: 1 1 11rem; border: 1px solid var(--ok-line); border-radius: 6px; padding: .6rem .8rem; }}
-.ok-card-value {{ font-size: 1.35rem; font-weight: bold; }}
-.ok-card-label {{ color: var(--ok-muted); font-size: .9rem; }}
 .ok-failed {{ color: #D55E00; font-weight: bold; }}
 .ok-footer {{ color: var(--ok-muted); font-size: .85rem; margin-top: 2rem; }}
 .plotly-graph-div {{ max-width: 100%; }}
