@@ -62,8 +62,6 @@ FLOOR_CELLS = [
     "import ipywidgets\n"
     "import pandas\n"
     "import plotly.graph_objects as go\n"
-    "import okanalysis\n"
-    "import okanalysis.dashboard.kit\n"
     "from voila.utils import get_query_string\n"
     "import os\n"
     "print(f'okanalysis: floor dashboard ready (pid {os.getpid()})', file=sys.__stderr__,"
@@ -73,12 +71,14 @@ FLOOR_CELLS = [
 ]
 #: The same figure through `dashboard.kit.figure_widget` (plotly's widget code from one URL).
 SHARED_FIGURE = (
+    "import okanalysis.dashboard.kit\n"
     "okanalysis.dashboard.kit.figure_widget(go.Figure(go.Bar(x=['ก', 'ข', 'ค'], y=[3, 1, 2])))"
 )
 
 
 def floor_notebook(figure: str = FLOOR_CELLS[1], name: str = "floor") -> dict:
-    """The floor: same imports and preheating, one FigureWidget with one trace."""
+    """The floor: pandas, plotly and ipywidgets imported, the same preheating, one FigureWidget
+    with one trace (the shared floor also imports the dashboard kit for its figure)."""
     cells = [FLOOR_CELLS[0].replace("floor dashboard", f"{name} dashboard"), figure]
     return {
         "cells": [
