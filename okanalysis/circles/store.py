@@ -1337,6 +1337,225 @@ def backup(store: CircleStore | str | os.PathLike[str], out_path: str | os.PathL
     return out
 
 
+# --- merging stores -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MergeResult:
+    """What `merge` did: entries `added` to the target, entries of the sources it `already`
+    held (counted once per source), and the conflicts the target now holds: `conflicts` (one
+    `(unit_code, round)` per conflict) and `in_conflict` (the entries in them)."""
+
+    target: Path
+    added: int
+    already: int
+    conflicts: tuple[tuple[str, str], ...]
+    in_conflict: int
+
+
+_ENTRY_COLUMNS = ("uuid", "store_id", *_SESSION_CONTENT)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    row: dict[str, object]
+    components: tuple[dict[str, object], ...]
+    links: tuple[tuple[str, int], ...]
+    source: Path
+
+    def content(self) -> tuple:
+        """Everything that travels with the entry (its id in a store does not)."""
+        return (
+            tuple(self.row[c] for c in _ENTRY_COLUMNS),
+            tuple(tuple(c[k] for k in _COMPONENT_CONTENT) for c in self.components),
+            tuple(sorted(self.links)),
+        )
+
+
+def _entries(con: sqlite3.Connection, source: Path) -> dict[str, _Entry]:
+    """Every entry of an open, up-to-date store by UUID, with its components and links."""
+    rows = con.execute(f"SELECT id, {', '.join(_ENTRY_COLUMNS)} FROM sessions").fetchall()
+    scores: dict[int, list[dict[str, object]]] = {}
+    for r in con.execute(
+        f"SELECT session_id, {', '.join(_COMPONENT_CONTENT)} FROM session_components"
+        " ORDER BY session_id, component"
+    ):
+        scores.setdefault(r[0], []).append(dict(zip(_COMPONENT_CONTENT, r[1:], strict=True)))
+    links: dict[str, list[tuple[str, int]]] = {}
+    for entry, superseded, corrects in con.execute(
+        "SELECT entry_uuid, superseded_uuid, corrects FROM session_supersedes"
+    ):
+        links.setdefault(entry, []).append((superseded, corrects))
+    found = {}
+    for r in rows:
+        row = dict(zip(_ENTRY_COLUMNS, r[1:], strict=True))
+        found[str(row["uuid"])] = _Entry(
+            row, tuple(scores.get(r[0], ())), tuple(links.get(str(row["uuid"]), ())), source
+        )
+    return found
+
+
+def _snapshot(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of the circle store at `path`, brought up to date there.
+
+    The file is only read: never migrated in place, and nothing is written beside it. A store
+    with a write-ahead log (a dashboard may be saving into it) is copied with SQLite's online
+    backup from a `mode=ro` connection; one without (a backup, a closed store, a pack) is read
+    as bytes, so SQLite does not leave an empty log beside it.
+    """
+    if not path.is_file():
+        raise InputError(
+            "ไม่พบไฟล์บันทึกวงเรียนรู้ที่จะรวม", "no circle store to merge at this path", file=str(path)
+        )
+    header = _header(path)
+    _check_header(path, header, create=False)
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise _not_a_store(path, *_FOREIGN)
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        if path.with_name(f"{path.name}-wal").exists():
+            src = _connect(path, "ro")
+            try:
+                src.backup(mem)
+            finally:
+                src.close()
+        else:
+            data = bytearray(path.read_bytes())
+            data[18:20] = (
+                b"\x01\x01"  # read as a rollback-journal file: an in-memory copy has no log
+            )
+            mem.deserialize(bytes(data))
+        if mem.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+        app_id = mem.execute("PRAGMA application_id").fetchone()[0]
+        version = mem.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (
+            app_id != APPLICATION_ID
+            or not version
+            or not {"sessions", "session_components"} <= tables
+        ):
+            raise _not_a_store(path, *_FOREIGN)
+        if version > SCHEMA_VERSION:
+            raise InputError(
+                f"ไฟล์บันทึกวงเรียนรู้รุ่น {version} ใหม่กว่าโปรแกรมนี้ (รุ่น {SCHEMA_VERSION})"
+                " โปรดปรับรุ่น okanalysis",
+                f"the circle store has schema version {version}, newer than this okanalysis"
+                f" ({SCHEMA_VERSION}); upgrade okanalysis",
+                file=str(path),
+                value=version,
+            )
+        if version < SCHEMA_VERSION:
+            with _transaction(mem):
+                migrate(mem, version)
+    except sqlite3.OperationalError as e:
+        mem.close()
+        raise _cannot_open(path, e) from e
+    except sqlite3.DatabaseError as e:
+        mem.close()
+        raise _not_a_store(path, f"ไฟล์เสียหาย ({e})", f"the file is damaged ({e})") from e
+    except BaseException:
+        mem.close()
+        raise
+    return mem
+
+
+def _differs(path: Path, uuid_: str) -> InputError:
+    return InputError(
+        f"รายการ {uuid_} มีเนื้อหาต่างจากรายการรหัสเดียวกันที่มีอยู่แล้ว ไฟล์อาจถูกแก้ไขนอกโปรแกรม จึงไม่รวม",
+        f"entry {uuid_} differs from the entry with the same UUID already read; the file may have"
+        " been edited outside okanalysis, so nothing is merged",
+        file=str(path),
+        column="uuid",
+        value=uuid_,
+    )
+
+
+def _merge_into(con: sqlite3.Connection, entries: dict[str, _Entry]) -> int:
+    """Append, in the caller's transaction, the entries `con` lacks; return how many."""
+    have = _entries(con, Path())
+    added = 0
+    for key, entry in sorted(entries.items(), key=lambda kv: (kv[1].row["created_at"], kv[0])):
+        if key in have:
+            if have[key].content() != entry.content():
+                raise _differs(entry.source, key)
+            continue
+        try:
+            _insert_entry(con, dict(entry.row), entry.components, entry.links)
+        except sqlite3.IntegrityError as e:
+            raise InputError(
+                f"รายการ {key} ผิดกฎของไฟล์บันทึกวงเรียนรู้ ({e}) จึงไม่รวม",
+                f"entry {key} breaks the circle store's rules ({e}), so nothing is merged",
+                file=str(entry.source),
+                column="uuid",
+                value=key,
+            ) from e
+        added += 1
+    return added
+
+
+def merge(sources: Sequence[str | os.PathLike[str]], into: str | os.PathLike[str]) -> MergeResult:
+    """Bring the entries of other circle stores (laptops, packs) into the store `into`,
+    creating it when it does not exist.
+
+    Sources are opened read-only and never changed (an older store is brought up to date in
+    memory). Every source is read and checked before the target is touched: a file that is
+    not a circle store raises `InputError` naming it, and nothing is merged. Entries are known
+    by UUID: one the target holds is not added again, so merging is idempotent and any order
+    gives the same entries. All entries are added in one transaction (a new target is built
+    beside it and put in place at the end), so a merge that is killed leaves the target as it
+    was or fully merged. Entries keep their UUID, store id and `created_at`.
+    """
+    target = Path(into)
+    entries: dict[str, _Entry] = {}
+    read = 0
+    for source in map(Path, sources):
+        mem = _snapshot(source)
+        try:
+            found = _entries(mem, source)
+        finally:
+            mem.close()
+        for key, entry in found.items():
+            read += 1
+            if key in entries and entries[key].content() != entry.content():
+                raise _differs(source, key)
+            entries.setdefault(key, entry)
+    if target.exists():
+        with open_store(target) as st, _transaction(st.connection) as con:
+            added = _merge_into(con, entries)
+    else:
+        added = _merge_new(target, entries)
+    found_conflicts = conflicts(target)
+    pairs = tuple(
+        dict.fromkeys(zip(found_conflicts["unit_code"], found_conflicts["round"], strict=True))
+    )
+    return MergeResult(target, added, read - added, pairs, len(found_conflicts))
+
+
+def _merge_new(target: Path, entries: dict[str, _Entry]) -> int:
+    """Merge into a new store built beside `target`, then put in place (never over a file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.merging")
+    for leftover in (tmp, tmp.with_name(f"{tmp.name}-wal"), tmp.with_name(f"{tmp.name}-shm")):
+        leftover.unlink(missing_ok=True)
+    try:
+        with open_store(tmp, create=True) as st, _transaction(st.connection) as con:
+            added = _merge_into(con, entries)
+        try:
+            os.link(tmp, target)  # atomic, and never replaces a store made meanwhile
+            placed = True
+        except FileExistsError:
+            placed = False
+        except OSError:  # a file system without hard links (a FAT memory stick)
+            placed = not target.exists()
+            if placed:
+                os.replace(tmp, target)
+        if placed:
+            return added
+        with open_store(target) as st, _transaction(st.connection) as con:
+            return _merge_into(con, entries)  # another process made the target meanwhile
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 __all__ = [
     "AGE_BAND_COUNTS",
     "COUNT_COLUMNS",
@@ -1349,6 +1568,7 @@ __all__ = [
     "CircleSession",
     "CircleStore",
     "ComponentScore",
+    "MergeResult",
     "Participants",
     "backup",
     "check_session",
@@ -1362,6 +1582,7 @@ __all__ = [
     "in_force",
     "known_units",
     "load_session",
+    "merge",
     "migrate",
     "open_store",
     "save_session",
