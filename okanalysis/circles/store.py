@@ -1197,9 +1197,11 @@ def component_scores(sessions: pd.DataFrame) -> pd.DataFrame:
 
 # --- export and backup ----------------------------------------------------------------------------
 _SCORE_LABELS = labels.group("column", _SCORE_FIELDS)
-#: Column headers of the exported table: column -> (Thai, English).
+#: Column headers of the exported table: column -> (Thai, English). People's tables name
+#: entries by UUID: `id`, `supersedes` and `superseded_by` show `uuid`, `supersedes_uuid` and
+#: `superseded_by_uuid` (a store's own entry numbers differ between merged stores).
 EXPORT_LABELS: dict[str, tuple[str, str]] = {
-    "uuid": ("รหัสรายการ (UUID)", "entry UUID"),
+    "id": ("รหัสรายการ (UUID)", "entry UUID"),
     "status": labels.pair("column.status"),
     "unit_code": labels.pair("column.unit_code"),
     "unit_level": ("ระดับของวง", "circle level"),
@@ -1218,11 +1220,16 @@ EXPORT_LABELS: dict[str, tuple[str, str]] = {
         for f, (fth, fen) in _SCORE_LABELS.items()
     },
     "note": ("บันทึกเพิ่มเติม", "note"),
-    "supersedes_uuid": ("แทนที่รายการ (UUID)", "supersedes entries (UUID)"),
-    "superseded_by_uuid": ("ถูกแทนที่โดยรายการ (UUID)", "superseded by entries (UUID)"),
+    "supersedes": ("แทนที่รายการ (UUID)", "supersedes entries (UUID)"),
+    "superseded_by": ("ถูกแทนที่โดยรายการ (UUID)", "superseded by entries (UUID)"),
     "rubric_version": labels.pair("column.rubric_version"),
     "created_at": ("เวลาที่บันทึก", "recorded at"),
     "store_id": ("บันทึกครั้งแรกในไฟล์ (รหัส)", "first saved in store (id)"),
+}
+_EXPORT_SOURCE = {
+    "id": "uuid",
+    "supersedes": "supersedes_uuid",
+    "superseded_by": "superseded_by_uuid",
 }
 _STATUS = {
     "current": ("ใช้อยู่", "in force"),
@@ -1235,7 +1242,7 @@ _STATUS = {
 def export_table(sessions: pd.DataFrame, lang: str = "th") -> pd.DataFrame:
     """Entries (from `history` or `current`) as a table for people: Thai headers (English with
     `lang="en"`), Buddhist-era dates, Thai level names and a status per entry. Entries are
-    named by UUID (an entry's id is its store's own and differs between merged stores)."""
+    named by UUID (see `EXPORT_LABELS`): an entry's id is its store's own."""
     th = lang != "en"
     out = pd.DataFrame(index=sessions.index)
     for column in EXPORT_LABELS:
@@ -1253,7 +1260,7 @@ def export_table(sessions: pd.DataFrame, lang: str = "th") -> pd.DataFrame:
                 )
             )
         else:
-            values = sessions[column]
+            values = sessions[_EXPORT_SOURCE.get(column, column)]
         out[EXPORT_LABELS[column][0 if th else 1]] = values
     return out.reset_index(drop=True)
 
