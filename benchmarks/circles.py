@@ -5,7 +5,11 @@ save (p50, p95, max) and the wall time, beside a reference: the same number of b
 INSERT transactions from as many processes, with the same PRAGMAs, so `ratio` shows what the
 store's checking and its six-row transaction cost over SQLite's own floor. Target: p95 < 20 ms.
 
+Then the district office's merge: 23 stores (one per district) of 100 entries each, merged into
+one new store with `circles.merge`, and the same merge run again (idempotent: adds nothing).
+
     /tmp/venv/bin/python benchmarks/circles.py [--saves 1000] [--processes 4]
+        [--stores 23] [--entries 100]
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from okanalysis.circles import store as circles
@@ -125,10 +130,35 @@ def run(saves: int = 1000, processes: int = 4) -> dict[str, dict[str, float]]:
     return {"save": save, "reference": reference}
 
 
+def run_merge(stores: int = 23, entries: int = 100) -> dict[str, float]:
+    """Time merging `stores` stores of `entries` entries each into a new store (seconds)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for d in range(stores):
+            path = Path(tmp) / f"amphoe-{d + 1:02d}.sqlite"
+            with circles.open_store(path, create=True) as store:
+                for i in range(entries):
+                    s = _session(d, i)
+                    unit = f"80{d + 1:02d}{i // 20 + 1:02d}{i % 20 + 1:02d}"
+                    circles.save_session(store, replace(s, unit_code=unit))
+            paths.append(path)
+        target = Path(tmp) / "province.sqlite"
+        t0 = time.perf_counter()
+        first = circles.merge(paths, target)
+        merge_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        again = circles.merge(paths, target)
+        again_s = time.perf_counter() - t0
+        assert first.added == stores * entries and again.added == 0, "entries were lost"
+    return {"entries": stores * entries, "merge": merge_s, "again": again_s}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--stores", type=int, default=23)
+    parser.add_argument("--entries", type=int, default=100)
     args = parser.parse_args()
     result = run(args.saves, args.processes)
     print(f"{args.saves} saves from {args.processes} concurrent processes, fresh store")
@@ -144,6 +174,12 @@ def main() -> None:
     print(
         f"target      p95 < {TARGET_P95_MS:.0f} ms: {verdict}"
         f" ({save['over_target']} of {save['n']} saves took longer)"
+    )
+    merged = run_merge(args.stores, args.entries)
+    print(
+        f"merge       {args.stores} stores of {args.entries} entries into a new store:"
+        f" {merged['merge']:.2f} s ({merged['entries']} entries);"
+        f" again (adds nothing): {merged['again']:.2f} s"
     )
 
 

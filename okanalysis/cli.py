@@ -74,7 +74,7 @@ def _choice(option: str, choices: tuple[str, ...]) -> Callable[[str], str]:
 
 FORMATS = ("csv", "xlsx", "parquet")
 LANGS = ("th", "en")
-CIRCLE_ACTIONS = ("export", "backup")
+CIRCLE_ACTIONS = ("export", "backup", "merge")
 _scale = _number(
     "--scale",
     integer=False,
@@ -224,13 +224,43 @@ def cmd_templates(args: argparse.Namespace) -> int:
 def cmd_circles(args: argparse.Namespace) -> int:
     from okanalysis.circles import store as circles
 
+    if args.action == "merge":
+        return _merge_circles(args)
+    if len(args.paths) != 1:
+        raise OkanalysisError(
+            f"circles {args.action} ต้องการไฟล์ปลายทางไฟล์เดียว",
+            f"circles {args.action} takes one output file",
+            column="out",
+            value=" ".join(args.paths),
+        )
+    out = args.paths[0]
     store = Path(args.store) if args.store else circles.default_path()
     if args.action == "export":
-        path = circles.export(store, args.out, lang=args.lang)
+        path = circles.export(store, out, lang=args.lang)
         print(f"ส่งออกบันทึกวงเรียนรู้แล้ว / circle records exported: {path}")
     else:
-        path = circles.backup(store, args.out)
+        path = circles.backup(store, out)
         print(f"สำรองฐานข้อมูลวงเรียนรู้แล้ว / circle store backed up: {path}")
+    return 0
+
+
+def _merge_circles(args: argparse.Namespace) -> int:
+    from okanalysis.circles import store as circles
+
+    if not args.into:
+        raise OkanalysisError(
+            "ต้องบอกไฟล์ที่จะรวมเข้า: circles merge FILE... --into TARGET",
+            "say which store to merge into: circles merge FILE... --into TARGET",
+            column="--into",
+        )
+    result = circles.merge(args.paths, args.into)
+    for unit_code, round_ in result.conflicts:
+        print(f"conflict / ขัดแย้ง: {unit_code} {round_}")
+    print(
+        f"รวมเข้า {result.target} แล้ว: เพิ่ม {result.added} รายการ, มีอยู่แล้ว {result.already},"
+        f" ขัดแย้ง {result.in_conflict} / merged into {result.target}: {result.added} added,"
+        f" {result.already} already there, {result.in_conflict} in conflict"
+    )
     return 0
 
 
@@ -308,9 +338,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("circles", help="บันทึกวงเรียนรู้ / the learning-circle records")
     p.add_argument("action", type=_choice("action", CIRCLE_ACTIONS), choices=CIRCLE_ACTIONS)
-    p.add_argument("out", help="OUT.xlsx or OUT.csv for export; a file path for backup")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="export: OUT.xlsx or OUT.csv; backup: the copy's path; merge: the stores to merge",
+    )
     p.add_argument("--store", help="the store (default data/circles.sqlite or $OKANALYSIS_CIRCLES)")
     p.add_argument("--lang", type=_choice("--lang", LANGS), choices=LANGS, default="th")
+    p.add_argument("--into", metavar="TARGET", help="merge: the store to merge into (created)")
     p.set_defaults(func=cmd_circles)
 
     p = sub.add_parser("dashboard", help="แดชบอร์ดวงเรียนรู้ (Voila) / the circle dashboards")

@@ -9,16 +9,25 @@ one `BEGIN IMMEDIATE` transaction, so nothing is lost and a killed process leave
 A missing or damaged file is never replaced by a new empty store: `open_store` creates a file
 only when asked (`create=True`) and refuses any existing file that is not a circle store.
 Participants are counted by role, gender and age band; no names are kept.
+
+Entries travel between stores (a laptop's store merged into the district's, see `merge`): each
+has a global identity (`uuid`) and the id of the store it was first saved in (`store_id`), and a
+correction names the UUIDs of the entries it supersedes. Every save supersedes the entries in
+force for its unit and round, so one store never holds two; two entries of one unit and round
+that nothing supersedes (saved apart, then merged) are *in conflict* until an entry that
+supersedes both is saved. That status is computed when reading, never stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 import os
 import re
 import sqlite3
-from collections.abc import Collection, Iterator, Sequence
+import uuid
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,8 +132,10 @@ class CircleSession:
     """One learning circle's agreed grades for one unit and assessment round.
 
     `date` is a `datetime.date` (or an ISO 'YYYY-MM-DD' string, Common era). `supersedes` is the
-    id of the entry this one corrects (None for a new entry). `rubric_version` is the hash of
-    the rubric that computed the grades shown, so a later rubric change never rewrites them.
+    entry this one corrects, by its id in this store or its UUID (None for a new entry; a new
+    entry still replaces the entry in force for its unit and round). `rubric_version` is the
+    hash of the rubric that computed the grades shown, so a later rubric change never rewrites
+    them.
     """
 
     unit_code: str
@@ -138,7 +149,7 @@ class CircleSession:
     computed_overall: str | None = None
     rubric_version: str | None = None
     note: str = ""
-    supersedes: int | None = None
+    supersedes: int | str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "components", tuple(self.components))
@@ -148,8 +159,12 @@ class CircleSession:
 _COUNTS_SQL = ",\n".join(f"    {c} INTEGER NOT NULL CHECK ({c} >= 0)" for c in COUNT_COLUMNS)
 _GRADE_SQL = "('A', 'B', 'C')"
 
-#: Each migration is a list of statements; the store's `user_version` is how many have run.
-MIGRATIONS: list[tuple[str, ...]] = [
+#: A migration step: an SQL statement, or a function run on the connection (in the same
+#: transaction) for what SQL alone cannot do.
+Step = str | Callable[[sqlite3.Connection], None]
+#: Each migration is a list of steps; the store's `user_version` is how many have run. A
+#: migration, once released, is never edited: a change is a new migration appended.
+MIGRATIONS: list[tuple[Step, ...]] = [
     (
         f"""CREATE TABLE sessions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -187,7 +202,135 @@ MIGRATIONS: list[tuple[str, ...]] = [
         ),
     ),
 ]
+
+
+# Migration 2: global identities, so entries can travel between stores and merge.
+#: The namespace of the UUIDs derived from the content of entries saved before migration 2.
+ENTRY_NAMESPACE = uuid.UUID("0b6f4a52-6c1e-5d8e-9a3c-4f4b43310002")
+_SESSION_CONTENT = (
+    "unit_code",
+    "unit_level",
+    "round",
+    "date",
+    "facilitator",
+    *COUNT_COLUMNS,
+    "overall",
+    "computed_overall",
+    "rubric_version",
+    "note",
+    "created_at",
+)
+_COMPONENT_CONTENT = ("component", "computed", "agreed", "reason", "evidence")
+
+
+def _append_only(table: str, verb: str) -> str:
+    return (
+        f"CREATE TRIGGER {table}_append_only_{verb} BEFORE {verb.upper()} ON {table} "
+        "BEGIN SELECT RAISE(ABORT, 'circle records are append-only'); END"
+    )
+
+
+def _content_uuid(content: dict[str, object]) -> str:
+    """A UUID from an entry's content: the same entry gives the same UUID in every copy."""
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return str(uuid.uuid5(ENTRY_NAMESPACE, text))
+
+
+def _identify_old_entries(con: sqlite3.Connection) -> None:
+    """Give every entry saved before migration 2 its UUID and store id, and write its
+    supersession explicitly: a correction supersedes the entry it names, and the latest entry
+    of each unit and round replaces the older ones nothing corrected (what `current` showed).
+
+    Both are derived from the content (and the order of the entries), never at random, so two
+    copies of one old store get the same UUIDs and merge without duplicates. `store_id` of the
+    old entries is derived from the store's first entry, the same in every copy.
+    """
+    columns = ("id", *_SESSION_CONTENT, "supersedes")
+    rows = [
+        dict(zip(columns, r, strict=True))
+        for r in con.execute(f"SELECT {', '.join(columns)} FROM sessions ORDER BY id")
+    ]
+    scores: dict[int, list[dict[str, object]]] = {}
+    for r in con.execute(
+        f"SELECT session_id, {', '.join(_COMPONENT_CONTENT)} FROM session_components"
+        " ORDER BY session_id, component"
+    ):
+        scores.setdefault(r[0], []).append(dict(zip(_COMPONENT_CONTENT, r[1:], strict=True)))
+    uuids: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for r in rows:
+        content = {c: r[c] for c in _SESSION_CONTENT}
+        content["components"] = scores.get(r["id"], [])
+        content["corrects"] = uuids.get(r["supersedes"]) if r["supersedes"] else None
+        key = _content_uuid(content)
+        content["occurrence"] = seen.get(key, 0)  # identical twins stay two entries
+        seen[key] = content["occurrence"] + 1
+        uuids[r["id"]] = _content_uuid(content)
+    legacy_store = (
+        str(uuid.uuid5(ENTRY_NAMESPACE, f"store:{uuids[rows[0]['id']]}")) if rows else None
+    )
+    con.execute("DROP TRIGGER sessions_append_only_update")
+    con.executemany(
+        "UPDATE sessions SET uuid = ?, store_id = ? WHERE id = ?",
+        [(uuids[r["id"]], legacy_store, r["id"]) for r in rows],
+    )
+    con.execute(_append_only("sessions", "update"))
+    links = [(uuids[r["id"]], uuids[r["supersedes"]], 1) for r in rows if r["supersedes"]]
+    corrected = {r["supersedes"] for r in rows if r["supersedes"]}
+    latest: dict[tuple[object, object], int] = {}
+    for r in rows:
+        if r["id"] not in corrected:
+            latest[(r["unit_code"], r["round"])] = r["id"]
+    links += [
+        (uuids[latest[(r["unit_code"], r["round"])]], uuids[r["id"]], 0)
+        for r in rows
+        if r["id"] not in corrected and latest[(r["unit_code"], r["round"])] != r["id"]
+    ]
+    con.executemany(
+        "INSERT INTO session_supersedes (entry_uuid, superseded_uuid, corrects) VALUES (?, ?, ?)",
+        links,
+    )
+    con.execute("INSERT INTO meta (key, value) VALUES ('store_id', ?)", (str(uuid.uuid4()),))
+
+
+MIGRATIONS.append(
+    (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        "ALTER TABLE sessions ADD COLUMN uuid TEXT",
+        "ALTER TABLE sessions ADD COLUMN store_id TEXT",
+        """CREATE TABLE session_supersedes (
+    entry_uuid TEXT NOT NULL REFERENCES sessions (uuid),
+    superseded_uuid TEXT NOT NULL CHECK (superseded_uuid <> entry_uuid),
+    corrects INTEGER NOT NULL CHECK (corrects IN (0, 1)),
+    PRIMARY KEY (entry_uuid, superseded_uuid)
+) WITHOUT ROWID""",
+        _identify_old_entries,
+        "CREATE UNIQUE INDEX sessions_uuid ON sessions (uuid)",
+        "CREATE INDEX session_supersedes_superseded ON session_supersedes (superseded_uuid)",
+        # from now on every entry has its identity; the old integer `supersedes` is not written
+        "CREATE TRIGGER sessions_identity BEFORE INSERT ON sessions"
+        " WHEN NEW.uuid IS NULL OR NEW.store_id IS NULL OR NEW.supersedes IS NOT NULL"
+        " BEGIN SELECT RAISE(ABORT, 'a circle entry needs its uuid and store id'); END",
+        *(
+            _append_only(table, verb)
+            for table in ("session_supersedes", "meta")
+            for verb in ("update", "delete")
+        ),
+    )
+)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(con: sqlite3.Connection, version: int) -> None:
+    """Run the migrations after `version` on `con` (inside the caller's transaction)."""
+    for steps in MIGRATIONS[version:]:
+        for step in steps:
+            if callable(step):
+                step(con)
+            else:
+                con.execute(step)
+    if version < SCHEMA_VERSION:
+        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 # --- opening ------------------------------------------------------------------------------------
@@ -207,6 +350,11 @@ class CircleStore:
         self.path = path
         self.connection = connection
 
+    @property
+    def store_id(self) -> str:
+        """This store's own id: a UUID made when the store was created (or migrated)."""
+        return _store_id(self.connection)
+
     def close(self) -> None:
         self.connection.close()
 
@@ -218,6 +366,10 @@ class CircleStore:
 
     def __repr__(self) -> str:
         return f"CircleStore({str(self.path)!r})"
+
+
+def _store_id(con: sqlite3.Connection) -> str:
+    return con.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()[0]
 
 
 def _not_a_store(path: Path, th: str, en: str) -> InputError:
@@ -309,11 +461,7 @@ def _prepare_schema(con: sqlite3.Connection, path: Path, *, create: bool) -> Non
                 file=str(path),
                 value=version,
             )
-        for statements in MIGRATIONS[version:]:
-            for statement in statements:
-                con.execute(statement)
-        if version < SCHEMA_VERSION:
-            con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        migrate(con, version)
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = False) -> CircleStore:
@@ -558,6 +706,18 @@ def _check_components(
     return [rows[c] for c in COMPONENT_CODES if c in rows]
 
 
+def _entry_key(value: object) -> int | str | None:
+    """An entry's id in this store (a whole number from 1) or its UUID (normalised), else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    if isinstance(value, str) and len(value.strip()) == 36:
+        try:
+            return str(uuid.UUID(value.strip()))
+        except ValueError:
+            return None
+    return None
+
+
 def _prepare(
     session: CircleSession, units: Collection[str] | Dataset | None
 ) -> tuple[dict[str, object], list[dict[str, object]], list[OkanalysisError]]:
@@ -589,19 +749,16 @@ def _prepare(
                     value=by_group,
                 )
             )
-    supersedes = session.supersedes
-    if supersedes is not None and (
-        isinstance(supersedes, bool) or not isinstance(supersedes, int) or supersedes < 1
-    ):
+    supersedes = _entry_key(session.supersedes)
+    if session.supersedes is not None and supersedes is None:
         problems.append(
             OkanalysisError(
-                "เลขรายการที่แก้ไขต้องเป็นเลขรายการที่บันทึกไว้",
-                "the entry being corrected must be a saved entry id",
+                "รายการที่แก้ไขต้องเป็นเลขรายการหรือรหัส UUID ของรายการที่บันทึกไว้",
+                "the entry being corrected must be a saved entry's id or UUID",
                 column="supersedes",
-                value=supersedes,
+                value=session.supersedes,
             )
         )
-        supersedes = None
     row: dict[str, object] = {
         "unit_code": session.unit_code,
         "unit_level": session.unit_level,
@@ -634,33 +791,86 @@ def check_session(
 
 
 # --- writing --------------------------------------------------------------------------------------
-def _check_supersedes(con: sqlite3.Connection, row: dict[str, object]) -> None:
-    old_id = row["supersedes"]
-    old = con.execute("SELECT unit_code, round FROM sessions WHERE id = ?", (old_id,)).fetchone()
+def _live_uuids(con: sqlite3.Connection, unit_code: object, round: object) -> list[str]:
+    """The entries of a unit and round that nothing supersedes (more than one: a conflict)."""
+    return [
+        u
+        for (u,) in con.execute(
+            "SELECT uuid FROM sessions WHERE unit_code = ? AND round = ? AND NOT EXISTS"
+            " (SELECT 1 FROM session_supersedes l WHERE l.superseded_uuid = sessions.uuid)"
+            " ORDER BY created_at, uuid",
+            (unit_code, round),
+        )
+    ]
+
+
+def _supersedes(con: sqlite3.Connection, row: dict[str, object], key: int | str | None) -> list:
+    """What a new entry supersedes, as (UUID, corrects) pairs: the entry it corrects (`key`, an
+    id or a UUID) and every other entry in force for its unit and round (a conflict ends)."""
+    live = _live_uuids(con, row["unit_code"], row["round"])
+    if key is None:
+        return [(u, 0) for u in live]
+    column = "id" if isinstance(key, int) else "uuid"
+    old = con.execute(
+        f"SELECT uuid, unit_code, round FROM sessions WHERE {column} = ?", (key,)
+    ).fetchone()
     if old is None:
         raise OkanalysisError(
             "ไม่พบรายการที่จะแก้ไข",
             "the entry to correct does not exist",
             column="supersedes",
-            value=old_id,
+            value=key,
         )
-    if tuple(old) != (row["unit_code"], row["round"]):
+    if tuple(old[1:]) != (row["unit_code"], row["round"]):
         raise OkanalysisError(
-            f"รายการแก้ไขต้องเป็นพื้นที่และรอบเดียวกับรายการเดิม ({old[0]}, {old[1]})",
+            f"รายการแก้ไขต้องเป็นพื้นที่และรอบเดียวกับรายการเดิม ({old[1]}, {old[2]})",
             "a correction must be for the same unit and round as the entry it corrects"
-            f" ({old[0]}, {old[1]})",
+            f" ({old[1]}, {old[2]})",
             column="supersedes",
-            value=old_id,
+            value=key,
         )
-    newer = con.execute("SELECT id FROM sessions WHERE supersedes = ?", (old_id,)).fetchone()
+    newer = con.execute(
+        "SELECT s.id FROM session_supersedes l JOIN sessions s ON s.uuid = l.entry_uuid"
+        " WHERE l.superseded_uuid = ? ORDER BY s.created_at DESC, s.uuid DESC",
+        (old[0],),
+    ).fetchone()
     if newer is not None:
         raise OkanalysisError(
-            f"รายการนี้ถูกแก้ไขไปแล้วโดยรายการที่ {newer[0]} โปรดเปิดรายการล่าสุดแล้วแก้ไขรายการนั้น",
-            f"this entry was already corrected by entry {newer[0]}; open the latest entry and"
-            " correct that one",
+            f"รายการนี้ถูกแก้ไขหรือแทนที่ไปแล้วโดยรายการที่ {newer[0]} โปรดเปิดรายการล่าสุดแล้วแก้ไขรายการนั้น",
+            f"this entry was already corrected (or replaced) by entry {newer[0]}; open the latest"
+            " entry and correct that one",
             column="supersedes",
-            value=old_id,
+            value=key,
         )
+    return [(old[0], 1)] + [(u, 0) for u in live if u != old[0]]
+
+
+def _insert_entry(
+    con: sqlite3.Connection,
+    row: dict[str, object],
+    components: Sequence[dict[str, object]],
+    links: Sequence[tuple[str, int]],
+) -> int:
+    """Append one entry (its row, what it supersedes, its components); return its id."""
+    columns = list(row)
+    insert = f"INSERT INTO sessions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    session_id = con.execute(insert, [row[c] for c in columns]).lastrowid
+    for superseded, corrects in links:  # one by one: one executemany per entry
+        con.execute(
+            "INSERT INTO session_supersedes (entry_uuid, superseded_uuid, corrects)"
+            " VALUES (?, ?, ?)",
+            (row["uuid"], superseded, corrects),
+        )
+    con.executemany(
+        "INSERT INTO session_components (session_id, component, computed, agreed, reason,"
+        " evidence) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (session_id, c["component"], c["computed"], c["agreed"], c["reason"], c["evidence"])
+            for c in components
+        ],
+    )
+    assert session_id is not None
+    return session_id
 
 
 def save_session(
@@ -671,36 +881,32 @@ def save_session(
 ) -> int:
     """Check a session and append it to the store in one transaction; return its entry id.
 
-    Raises `OkanalysisError` (with column and value) for the first problem `check_session`
-    finds, for a correction of a missing entry, of another unit or round, or of an entry that
-    was already corrected (another dashboard got there first: reload and correct the latest).
+    The entry gets a new UUID and this store's id. It supersedes the entry it corrects
+    (`session.supersedes`) and every other entry in force for its unit and round, so saving
+    ends a conflict. Raises `OkanalysisError` (with column and value) for the first problem
+    `check_session` finds, for a correction of a missing entry, of another unit or round, or of
+    an entry that was already corrected or replaced (another dashboard got there first: reload
+    and correct the latest).
     """
     row, components, problems = _prepare(session, units)
     if problems:
         raise problems[0]
-    row["created_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-    columns = list(row)
-    insert = f"INSERT INTO sessions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    key = _entry_key(row.pop("supersedes"))
+    row["uuid"] = str(uuid.uuid4())
     with _opened(store) as st, _transaction(st.connection) as con:
-        if row["supersedes"] is not None:
-            _check_supersedes(con, row)
-        session_id = con.execute(insert, [row[c] for c in columns]).lastrowid
-        con.executemany(
-            "INSERT INTO session_components (session_id, component, computed, agreed, reason,"
-            " evidence) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (session_id, c["component"], c["computed"], c["agreed"], c["reason"], c["evidence"])
-                for c in components
-            ],
-        )
-    assert session_id is not None
-    return session_id
+        links = _supersedes(con, row, key)
+        row["store_id"] = _store_id(con)
+        # stamped under the write lock: within a store, later saves have later times
+        row["created_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        return _insert_entry(con, row, components, links)
 
 
 # --- reading --------------------------------------------------------------------------------------
 _SCORE_FIELDS = ("computed", "agreed", "reason", "evidence")
 _SESSION_COLUMNS = (
     "id",
+    "uuid",
+    "store_id",
     "unit_code",
     "unit_level",
     "round",
@@ -712,53 +918,107 @@ _SESSION_COLUMNS = (
     "rubric_version",
     "note",
     "created_at",
-    "supersedes",
 )
+#: Status of an entry (`status` in `history`): in force, in conflict with another entry of its
+#: unit and round that nothing supersedes, corrected, or replaced by a later entry.
+STATUSES = ("current", "conflict", "superseded", "older")
 #: The columns of `current` and `history`, one row per entry.
 SESSION_FRAME_COLUMNS: tuple[str, ...] = (
     *_SESSION_COLUMNS,
+    "supersedes",
+    "supersedes_uuid",
     "participants",
     "superseded_by",
+    "superseded_by_uuid",
     "superseded",
     "is_current",
+    "in_conflict",
+    "status",
     *(f"{c}_{f}" for c in COMPONENT_CODES for f in _SCORE_FIELDS),
 )
+_LINK_COLUMNS = ["entry_uuid", "superseded_uuid", "corrects", "other_id"]
 
 
 def _read(con: sqlite3.Connection, where: str, params: tuple) -> pd.DataFrame:
-    """Entries matching `where`, read in one snapshot. `is_current` and `superseded` are right
-    when `where` selects whole unit+round groups (by unit, by round, or everything)."""
+    """Entries matching `where`, read in one snapshot. `is_current`, `in_conflict` and `status`
+    are right when `where` selects whole unit+round groups (by unit, by round, or everything)."""
     con.execute("BEGIN")
     try:
         sessions = con.execute(
-            f"SELECT {', '.join(_SESSION_COLUMNS)} FROM sessions {where} ORDER BY id", params
+            f"SELECT {', '.join(f'sessions.{c}' for c in _SESSION_COLUMNS)} FROM sessions {where}",
+            params,
         ).fetchall()
         scores = con.execute(
             "SELECT c.session_id, c.component, c.computed, c.agreed, c.reason, c.evidence"
             f" FROM session_components c JOIN sessions ON sessions.id = c.session_id {where}",
             params,
         ).fetchall()
+        # what these entries supersede (with the superseded entry's id here, if it is here)
+        outgoing = con.execute(
+            "SELECT l.entry_uuid, l.superseded_uuid, l.corrects, old.id FROM session_supersedes l"
+            " JOIN sessions ON sessions.uuid = l.entry_uuid"
+            f" LEFT JOIN sessions old ON old.uuid = l.superseded_uuid {where}",
+            params,
+        ).fetchall()
+        # what supersedes these entries (with the superseding entry's id)
+        incoming = con.execute(
+            "SELECT l.entry_uuid, l.superseded_uuid, l.corrects, new.id FROM session_supersedes l"
+            " JOIN sessions ON sessions.uuid = l.superseded_uuid"
+            f" JOIN sessions new ON new.uuid = l.entry_uuid {where}",
+            params,
+        ).fetchall()
     finally:
         con.execute("COMMIT")
-    return _frame(sessions, scores)
+    return _frame(sessions, scores, outgoing, incoming)
 
 
-def _frame(sessions: list, scores: list) -> pd.DataFrame:
+def _joined(links: pd.DataFrame, by: str, values: str) -> pd.Series:
+    """For each `by`, its `values` sorted and joined by spaces."""
+    return links.groupby(by)[values].agg(lambda v: " ".join(sorted(v)))
+
+
+def _frame(sessions: list, scores: list, outgoing: list, incoming: list) -> pd.DataFrame:
     frame = pd.DataFrame(sessions, columns=list(_SESSION_COLUMNS))
-    frame = frame.astype({c: "int64" for c in ("id", *COUNT_COLUMNS)} | {"supersedes": "Int64"})
-    for c in ("unit_code", "unit_level", "round", "facilitator", "overall", "note"):
+    frame = frame.astype({c: "int64" for c in ("id", *COUNT_COLUMNS)})
+    for c in ("uuid", "store_id", "unit_code", "unit_level", "round", "facilitator"):
+        frame[c] = frame[c].astype("str")
+    for c in ("overall", "note"):
         frame[c] = frame[c].astype("str")
     for c in ("computed_overall", "rubric_version"):
         frame[c] = frame[c].astype("object").where(frame[c].notna(), None)
     frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").astype("datetime64[s]")
     frame["created_at"] = pd.to_datetime(frame["created_at"], format="ISO8601", utc=True)
+    # oldest first, the same in every store holding these entries (ids are each store's own)
+    frame = frame.sort_values(["created_at", "uuid"], kind="stable").reset_index(drop=True)
     frame["participants"] = frame[list(ROLE_COUNTS)].sum(axis=1).astype("int64")
-    by_old = frame.dropna(subset=["supersedes"]).set_index("supersedes")["id"]
-    frame["superseded_by"] = frame["id"].map(by_old).astype("Int64")
-    frame["superseded"] = frame["superseded_by"].notna()
-    live = frame.loc[~frame["superseded"]]
-    latest = live.groupby(["unit_code", "round"])["id"].max()
-    frame["is_current"] = frame["id"].isin(latest)
+
+    out = pd.DataFrame(outgoing, columns=_LINK_COLUMNS)
+    into = pd.DataFrame(incoming, columns=_LINK_COLUMNS)
+    corrected = out.loc[out["corrects"] == 1].groupby("entry_uuid")["other_id"].max()
+    frame["supersedes"] = frame["uuid"].map(corrected).astype("Int64")
+    frame["supersedes_uuid"] = frame["uuid"].map(_joined(out, "entry_uuid", "superseded_uuid"))
+    frame["superseded_by"] = (
+        frame["uuid"].map(into.groupby("superseded_uuid")["other_id"].max()).astype("Int64")
+    )
+    frame["superseded_by_uuid"] = frame["uuid"].map(_joined(into, "superseded_uuid", "entry_uuid"))
+    for c in ("supersedes_uuid", "superseded_by_uuid"):
+        frame[c] = frame[c].astype("object").fillna("").astype("str")
+    frame["superseded"] = frame["uuid"].isin(into["superseded_uuid"])
+
+    live = ~frame["superseded"]
+    groups = frame.loc[live].groupby(["unit_code", "round"])["uuid"]
+    frame["in_conflict"] = False
+    frame.loc[live, "in_conflict"] = groups.transform("size") > 1
+    frame["is_current"] = False
+    frame.loc[groups.tail(1).index, "is_current"] = True  # the latest one of those in force
+    frame["in_conflict"] = frame["in_conflict"].astype(bool)
+    frame["is_current"] = frame["is_current"].astype(bool)
+    was_corrected = frame["uuid"].isin(into.loc[into["corrects"] == 1, "superseded_uuid"])
+    frame["status"] = "current"
+    frame.loc[frame["in_conflict"], "status"] = "conflict"
+    frame.loc[frame["superseded"], "status"] = "older"
+    frame.loc[was_corrected, "status"] = "superseded"
+
     long = pd.DataFrame(scores, columns=["id", "component", *_SCORE_FIELDS])
     for c in COMPONENT_CODES:
         part = long.loc[long["component"] == c].set_index("id")
@@ -771,11 +1031,17 @@ def _frame(sessions: list, scores: list) -> pd.DataFrame:
 def history(
     store: CircleStore | str | os.PathLike[str], unit_code: str | None = None
 ) -> pd.DataFrame:
-    """Every entry for a unit (all units when None), oldest first, superseded ones included.
+    """Every entry for a unit (all units when None), oldest first (by `created_at`, then
+    `uuid`), superseded ones included.
 
-    One row per entry: the session, its participant counts, `<component>_computed`,
-    `_agreed`, `_reason` and `_evidence` for each component, `superseded_by` (the correcting
-    entry's id), `superseded` and `is_current` (the latest uncorrected entry of its unit+round).
+    One row per entry: `id` (this store's own number), `uuid` and `store_id` (the store it was
+    first saved in), the session, its participant counts, `<component>_computed`, `_agreed`,
+    `_reason` and `_evidence` for each component; `supersedes` (the id of the entry it
+    corrects) and `supersedes_uuid` (the UUIDs of every entry it supersedes, space-separated),
+    `superseded_by` / `superseded_by_uuid` the other way; `superseded`; `in_conflict` (one of
+    two or more entries of its unit+round that nothing supersedes); `is_current` (the latest,
+    by `created_at`, of the entries of its unit+round that nothing supersedes) and `status`
+    (one of `STATUSES`).
     """
     where, params = ("WHERE sessions.unit_code = ?", (unit_code,)) if unit_code else ("", ())
     with _opened(store) as st:
@@ -787,10 +1053,13 @@ def current(
     unit_code: str | None = None,
     round: str | None = None,
 ) -> pd.DataFrame:
-    """The entry in force for each unit and round: the latest one not superseded by a correction.
+    """The entry in force for each unit and round: the latest one nothing supersedes.
 
-    Filter by unit and/or round; columns as in `history`. One entry per unit (the agreed grade
-    in force, whichever the round) is `in_force`.
+    Filter by unit and/or round; columns as in `history`. Always one row per unit and round:
+    when entries are in conflict (merged from stores that saved them apart) it is the latest of
+    them by `created_at`, with `in_conflict` True so a reader can mark it; `conflicts` lists
+    them all. One entry per unit (the agreed grade in force, whichever the round) is
+    `in_force`.
     """
     clauses, params = [], []
     for column, value in (("unit_code", unit_code), ("round", round)):
@@ -803,6 +1072,22 @@ def current(
     return frame.loc[frame["is_current"]].reset_index(drop=True)
 
 
+def conflicts(
+    store: CircleStore | str | os.PathLike[str], unit_code: str | None = None
+) -> pd.DataFrame:
+    """Every entry in conflict (for a unit, or all units): two or more entries of one unit and
+    round that nothing supersedes. Columns as in `history`, by unit, round and `created_at`.
+
+    A conflict ends when an entry superseding all of them is saved (`save_session` of a new
+    entry or of a correction of any of them). Empty when there is none.
+    """
+    frame = history(store, unit_code)
+    frame = frame.loc[frame["in_conflict"]]
+    return frame.sort_values(
+        ["unit_code", "round", "created_at", "uuid"], kind="stable"
+    ).reset_index(drop=True)
+
+
 def in_force(
     sessions: CircleStore | str | os.PathLike[str] | pd.DataFrame,
     *,
@@ -813,11 +1098,12 @@ def in_force(
     """The agreed grade in force: one entry per unit, the one reports, summaries and dashboards
     show as what the circle agreed.
 
-    Of the entries in force (`current`: the latest entry of each unit and round not superseded
-    by a correction), the one of `round`; with `round` None, the one of each unit's latest round
-    by circle date, then by id (the later save). `sessions` is a store (or its path), or a frame
-    from `current` or `history` (entries no longer in force are left out). Filter by
-    `unit_code` and by `level` (village, tambon...). Columns as in `history`; by unit code.
+    Of the entries in force (`current`: the latest entry of each unit and round nothing
+    supersedes; `in_conflict` says when another entry contests it), the one of `round`; with
+    `round` None, the one of each unit's latest round by circle date, then by `created_at`
+    (the later save). `sessions` is a store (or its path), or a frame from `current` or
+    `history` (entries no longer in force are left out). Filter by `unit_code` and by `level`
+    (village, tambon...). Columns as in `history`; by unit code.
     """
     if isinstance(sessions, pd.DataFrame):
         frame = sessions
@@ -832,20 +1118,37 @@ def in_force(
         frame = current(sessions, unit_code, round)
     if level is not None:
         frame = frame.loc[frame["unit_level"] == level]
-    latest = frame.sort_values(["date", "id"], kind="stable").drop_duplicates(
-        "unit_code", keep="last"
-    )
+    order = ["date", "created_at", "uuid"] if "uuid" in frame else ["date", "id"]
+    latest = frame.sort_values(order, kind="stable").drop_duplicates("unit_code", keep="last")
     return latest.sort_values("unit_code", kind="stable").reset_index(drop=True)
 
 
-def load_session(store: CircleStore | str | os.PathLike[str], session_id: int) -> CircleSession:
-    """One saved entry as a `CircleSession`, e.g. to fill a correction form.
+def load_session(
+    store: CircleStore | str | os.PathLike[str], session_id: int | str
+) -> CircleSession:
+    """One saved entry, by its id in this store or its UUID, as a `CircleSession`, e.g. to
+    fill a correction form.
 
     To correct it, save a copy with the changes and `supersedes=session_id`
-    (`dataclasses.replace(session, ..., supersedes=session_id)`).
+    (`dataclasses.replace(session, ..., supersedes=session_id)`). Its own `supersedes` is the
+    id of the entry it corrected (the UUID when that entry is not in this store).
     """
+    key = _entry_key(session_id)
+    column = "id" if isinstance(key, int) else "uuid"
     with _opened(store) as st:
-        frame = _read(st.connection, "WHERE sessions.id = ?", (int(session_id),))
+        frame = (
+            pd.DataFrame()
+            if key is None
+            else _read(st.connection, f"WHERE sessions.{column} = ?", (key,))
+        )
+        corrected = (
+            None
+            if frame.empty
+            else st.connection.execute(
+                "SELECT superseded_uuid FROM session_supersedes WHERE entry_uuid = ? AND corrects = 1",
+                (frame["uuid"].iloc[0],),
+            ).fetchone()
+        )
     if frame.empty:
         raise OkanalysisError(
             "ไม่พบรายการนี้ในไฟล์บันทึกวงเรียนรู้",
@@ -868,7 +1171,11 @@ def load_session(store: CircleStore | str | os.PathLike[str], session_id: int) -
         computed_overall=r["computed_overall"],
         rubric_version=r["rubric_version"],
         note=r["note"],
-        supersedes=None if pd.isna(r["supersedes"]) else int(r["supersedes"]),
+        supersedes=(
+            int(r["supersedes"])
+            if not pd.isna(r["supersedes"])
+            else (corrected[0] if corrected else None)
+        ),
     )
 
 
@@ -890,9 +1197,11 @@ def component_scores(sessions: pd.DataFrame) -> pd.DataFrame:
 
 # --- export and backup ----------------------------------------------------------------------------
 _SCORE_LABELS = labels.group("column", _SCORE_FIELDS)
-#: Column headers of the exported table: column -> (Thai, English).
+#: Column headers of the exported table: column -> (Thai, English). People's tables name
+#: entries by UUID: `id`, `supersedes` and `superseded_by` show `uuid`, `supersedes_uuid` and
+#: `superseded_by_uuid` (a store's own entry numbers differ between merged stores).
 EXPORT_LABELS: dict[str, tuple[str, str]] = {
-    "id": ("เลขรายการ", "entry id"),
+    "id": ("รหัสรายการ (UUID)", "entry UUID"),
     "status": labels.pair("column.status"),
     "unit_code": labels.pair("column.unit_code"),
     "unit_level": ("ระดับของวง", "circle level"),
@@ -911,13 +1220,20 @@ EXPORT_LABELS: dict[str, tuple[str, str]] = {
         for f, (fth, fen) in _SCORE_LABELS.items()
     },
     "note": ("บันทึกเพิ่มเติม", "note"),
-    "supersedes": ("แก้ไขรายการที่", "corrects entry"),
-    "superseded_by": ("ถูกแก้ไขโดยรายการที่", "corrected by entry"),
+    "supersedes": ("แทนที่รายการ (UUID)", "supersedes entries (UUID)"),
+    "superseded_by": ("ถูกแทนที่โดยรายการ (UUID)", "superseded by entries (UUID)"),
     "rubric_version": labels.pair("column.rubric_version"),
     "created_at": ("เวลาที่บันทึก", "recorded at"),
+    "store_id": ("บันทึกครั้งแรกในไฟล์ (รหัส)", "first saved in store (id)"),
+}
+_EXPORT_SOURCE = {
+    "id": "uuid",
+    "supersedes": "supersedes_uuid",
+    "superseded_by": "superseded_by_uuid",
 }
 _STATUS = {
     "current": ("ใช้อยู่", "in force"),
+    "conflict": ("ขัดแย้ง", "in conflict"),
     "superseded": ("ถูกแก้ไขแล้ว", "corrected"),
     "older": ("มีรายการใหม่กว่า", "replaced by a later entry"),
 }
@@ -925,17 +1241,13 @@ _STATUS = {
 
 def export_table(sessions: pd.DataFrame, lang: str = "th") -> pd.DataFrame:
     """Entries (from `history` or `current`) as a table for people: Thai headers (English with
-    `lang="en"`), Buddhist-era dates, Thai level names and a status per entry."""
+    `lang="en"`), Buddhist-era dates, Thai level names and a status per entry. Entries are
+    named by UUID (see `EXPORT_LABELS`): an entry's id is its store's own."""
     th = lang != "en"
     out = pd.DataFrame(index=sessions.index)
-    status = (
-        sessions["superseded"]
-        .map({True: "superseded", False: "older"})
-        .where(~sessions["is_current"], "current")
-    )
     for column in EXPORT_LABELS:
         if column == "status":
-            values = status.map(lambda s: _STATUS[s][0 if th else 1])
+            values = sessions[column].map(lambda s: _STATUS[s][0 if th else 1])
         elif column == "unit_level":
             values = sessions[column].map(lambda v: UNIT_LEVELS[v][0 if th else 1])
         elif column == "date":
@@ -948,7 +1260,7 @@ def export_table(sessions: pd.DataFrame, lang: str = "th") -> pd.DataFrame:
                 )
             )
         else:
-            values = sessions[column]
+            values = sessions[_EXPORT_SOURCE.get(column, column)]
         out[EXPORT_LABELS[column][0 if th else 1]] = values
     return out.reset_index(drop=True)
 
@@ -961,9 +1273,10 @@ def export(
 ) -> Path:
     """Write every entry to `out_path` (.xlsx or .csv) for the district teams; return the path.
 
-    An .xlsx has two sheets: the entries in force, and all entries with their status. A .csv
-    holds all entries with their status, in UTF-8 with a byte-order mark so Excel on Thai
-    Windows shows the Thai text.
+    An .xlsx has two sheets: the entries in force (and those in conflict), and all entries with
+    their status. A .csv holds all entries with their status, in UTF-8 with a byte-order mark so
+    Excel on Thai Windows shows the Thai text. Rows go by unit, round, `created_at` and UUID, so
+    two stores holding the same entries (merged in any order) export the same rows.
     """
     out = Path(out_path)
     suffix = out.suffix.lower()
@@ -975,15 +1288,17 @@ def export(
         )
     from openpyxl import Workbook
 
-    all_entries = export_table(history(store), lang)
+    entries = history(store).sort_values(
+        ["unit_code", "round", "created_at", "uuid"], kind="stable"
+    )
+    all_entries = export_table(entries, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":  # text a spreadsheet would run is neutralised (see `core.sheets`)
         return sheets.write_csv_for_people(all_entries, out, table=str(out))
-    status = EXPORT_LABELS["status"][0 if lang != "en" else 1]
-    in_force = _STATUS["current"][0 if lang != "en" else 1]
+    shown = entries["status"].isin(["current", "conflict"]).to_numpy()
     names = ("ผลที่ใช้อยู่", "ทุกรายการ") if lang != "en" else ("in force", "all entries")
     pages = {
-        names[0]: all_entries.loc[all_entries[status] == in_force].reset_index(drop=True),
+        names[0]: all_entries.loc[shown].reset_index(drop=True),
         names[1]: all_entries,
     }
     wb = Workbook(write_only=True)
@@ -1029,6 +1344,225 @@ def backup(store: CircleStore | str | os.PathLike[str], out_path: str | os.PathL
     return out
 
 
+# --- merging stores -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MergeResult:
+    """What `merge` did: entries `added` to the target, entries of the sources it `already`
+    held (counted once per source), and the conflicts the target now holds: `conflicts` (one
+    `(unit_code, round)` per conflict) and `in_conflict` (the entries in them)."""
+
+    target: Path
+    added: int
+    already: int
+    conflicts: tuple[tuple[str, str], ...]
+    in_conflict: int
+
+
+_ENTRY_COLUMNS = ("uuid", "store_id", *_SESSION_CONTENT)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    row: dict[str, object]
+    components: tuple[dict[str, object], ...]
+    links: tuple[tuple[str, int], ...]
+    source: Path
+
+    def content(self) -> tuple:
+        """Everything that travels with the entry (its id in a store does not)."""
+        return (
+            tuple(self.row[c] for c in _ENTRY_COLUMNS),
+            tuple(tuple(c[k] for k in _COMPONENT_CONTENT) for c in self.components),
+            tuple(sorted(self.links)),
+        )
+
+
+def _entries(con: sqlite3.Connection, source: Path) -> dict[str, _Entry]:
+    """Every entry of an open, up-to-date store by UUID, with its components and links."""
+    rows = con.execute(f"SELECT id, {', '.join(_ENTRY_COLUMNS)} FROM sessions").fetchall()
+    scores: dict[int, list[dict[str, object]]] = {}
+    for r in con.execute(
+        f"SELECT session_id, {', '.join(_COMPONENT_CONTENT)} FROM session_components"
+        " ORDER BY session_id, component"
+    ):
+        scores.setdefault(r[0], []).append(dict(zip(_COMPONENT_CONTENT, r[1:], strict=True)))
+    links: dict[str, list[tuple[str, int]]] = {}
+    for entry, superseded, corrects in con.execute(
+        "SELECT entry_uuid, superseded_uuid, corrects FROM session_supersedes"
+    ):
+        links.setdefault(entry, []).append((superseded, corrects))
+    found = {}
+    for r in rows:
+        row = dict(zip(_ENTRY_COLUMNS, r[1:], strict=True))
+        found[str(row["uuid"])] = _Entry(
+            row, tuple(scores.get(r[0], ())), tuple(links.get(str(row["uuid"]), ())), source
+        )
+    return found
+
+
+def _snapshot(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of the circle store at `path`, brought up to date there.
+
+    The file is only read: never migrated in place, and nothing is written beside it. A store
+    with a write-ahead log (a dashboard may be saving into it) is copied with SQLite's online
+    backup from a `mode=ro` connection; one without (a backup, a closed store, a pack) is read
+    as bytes, so SQLite does not leave an empty log beside it.
+    """
+    if not path.is_file():
+        raise InputError(
+            "ไม่พบไฟล์บันทึกวงเรียนรู้ที่จะรวม", "no circle store to merge at this path", file=str(path)
+        )
+    header = _header(path)
+    _check_header(path, header, create=False)
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise _not_a_store(path, *_FOREIGN)
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        if path.with_name(f"{path.name}-wal").exists():
+            src = _connect(path, "ro")
+            try:
+                src.backup(mem)
+            finally:
+                src.close()
+        else:
+            data = bytearray(path.read_bytes())
+            data[18:20] = (
+                b"\x01\x01"  # read as a rollback-journal file: an in-memory copy has no log
+            )
+            mem.deserialize(bytes(data))
+        if mem.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+        app_id = mem.execute("PRAGMA application_id").fetchone()[0]
+        version = mem.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (
+            app_id != APPLICATION_ID
+            or not version
+            or not {"sessions", "session_components"} <= tables
+        ):
+            raise _not_a_store(path, *_FOREIGN)
+        if version > SCHEMA_VERSION:
+            raise InputError(
+                f"ไฟล์บันทึกวงเรียนรู้รุ่น {version} ใหม่กว่าโปรแกรมนี้ (รุ่น {SCHEMA_VERSION})"
+                " โปรดปรับรุ่น okanalysis",
+                f"the circle store has schema version {version}, newer than this okanalysis"
+                f" ({SCHEMA_VERSION}); upgrade okanalysis",
+                file=str(path),
+                value=version,
+            )
+        if version < SCHEMA_VERSION:
+            with _transaction(mem):
+                migrate(mem, version)
+    except sqlite3.OperationalError as e:
+        mem.close()
+        raise _cannot_open(path, e) from e
+    except sqlite3.DatabaseError as e:
+        mem.close()
+        raise _not_a_store(path, f"ไฟล์เสียหาย ({e})", f"the file is damaged ({e})") from e
+    except BaseException:
+        mem.close()
+        raise
+    return mem
+
+
+def _differs(path: Path, uuid_: str) -> InputError:
+    return InputError(
+        f"รายการ {uuid_} มีเนื้อหาต่างจากรายการรหัสเดียวกันที่มีอยู่แล้ว ไฟล์อาจถูกแก้ไขนอกโปรแกรม จึงไม่รวม",
+        f"entry {uuid_} differs from the entry with the same UUID already read; the file may have"
+        " been edited outside okanalysis, so nothing is merged",
+        file=str(path),
+        column="uuid",
+        value=uuid_,
+    )
+
+
+def _merge_into(con: sqlite3.Connection, entries: dict[str, _Entry]) -> int:
+    """Append, in the caller's transaction, the entries `con` lacks; return how many."""
+    have = _entries(con, Path())
+    added = 0
+    for key, entry in sorted(entries.items(), key=lambda kv: (kv[1].row["created_at"], kv[0])):
+        if key in have:
+            if have[key].content() != entry.content():
+                raise _differs(entry.source, key)
+            continue
+        try:
+            _insert_entry(con, dict(entry.row), entry.components, entry.links)
+        except sqlite3.IntegrityError as e:
+            raise InputError(
+                f"รายการ {key} ผิดกฎของไฟล์บันทึกวงเรียนรู้ ({e}) จึงไม่รวม",
+                f"entry {key} breaks the circle store's rules ({e}), so nothing is merged",
+                file=str(entry.source),
+                column="uuid",
+                value=key,
+            ) from e
+        added += 1
+    return added
+
+
+def merge(sources: Sequence[str | os.PathLike[str]], into: str | os.PathLike[str]) -> MergeResult:
+    """Bring the entries of other circle stores (laptops, packs) into the store `into`,
+    creating it when it does not exist.
+
+    Sources are opened read-only and never changed (an older store is brought up to date in
+    memory). Every source is read and checked before the target is touched: a file that is
+    not a circle store raises `InputError` naming it, and nothing is merged. Entries are known
+    by UUID: one the target holds is not added again, so merging is idempotent and any order
+    gives the same entries. All entries are added in one transaction (a new target is built
+    beside it and put in place at the end), so a merge that is killed leaves the target as it
+    was or fully merged. Entries keep their UUID, store id and `created_at`.
+    """
+    target = Path(into)
+    entries: dict[str, _Entry] = {}
+    read = 0
+    for source in map(Path, sources):
+        mem = _snapshot(source)
+        try:
+            found = _entries(mem, source)
+        finally:
+            mem.close()
+        for key, entry in found.items():
+            read += 1
+            if key in entries and entries[key].content() != entry.content():
+                raise _differs(source, key)
+            entries.setdefault(key, entry)
+    if target.exists():
+        with open_store(target) as st, _transaction(st.connection) as con:
+            added = _merge_into(con, entries)
+    else:
+        added = _merge_new(target, entries)
+    found_conflicts = conflicts(target)
+    pairs = tuple(
+        dict.fromkeys(zip(found_conflicts["unit_code"], found_conflicts["round"], strict=True))
+    )
+    return MergeResult(target, added, read - added, pairs, len(found_conflicts))
+
+
+def _merge_new(target: Path, entries: dict[str, _Entry]) -> int:
+    """Merge into a new store built beside `target`, then put in place (never over a file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.merging")
+    for leftover in (tmp, tmp.with_name(f"{tmp.name}-wal"), tmp.with_name(f"{tmp.name}-shm")):
+        leftover.unlink(missing_ok=True)
+    try:
+        with open_store(tmp, create=True) as st, _transaction(st.connection) as con:
+            added = _merge_into(con, entries)
+        try:
+            os.link(tmp, target)  # atomic, and never replaces a store made meanwhile
+            placed = True
+        except FileExistsError:
+            placed = False
+        except OSError:  # a file system without hard links (a FAT memory stick)
+            placed = not target.exists()
+            if placed:
+                os.replace(tmp, target)
+        if placed:
+            return added
+        with open_store(target) as st, _transaction(st.connection) as con:
+            return _merge_into(con, entries)  # another process made the target meanwhile
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 __all__ = [
     "AGE_BAND_COUNTS",
     "COUNT_COLUMNS",
@@ -1036,21 +1570,27 @@ __all__ = [
     "GENDER_COUNTS",
     "ROLE_COUNTS",
     "SESSION_FRAME_COLUMNS",
+    "STATUSES",
     "UNIT_LEVELS",
     "CircleSession",
     "CircleStore",
     "ComponentScore",
+    "MergeResult",
     "Participants",
     "backup",
     "check_session",
     "component_scores",
+    "conflicts",
     "current",
     "default_path",
     "export",
     "export_table",
     "history",
+    "in_force",
     "known_units",
     "load_session",
+    "merge",
+    "migrate",
     "open_store",
     "save_session",
 ]
