@@ -716,3 +716,25 @@ def test_console_command_documents_the_dashboard():
     assert "--lan" in run.stdout and "--port" in run.stdout
     assert "--certfile" in run.stdout and "--keyfile" in run.stdout
     assert "--self-signed" in run.stdout
+
+
+def test_the_scorecard_marks_entries_in_conflict_until_a_new_entry_settles_them(
+    data, village, tmp_path
+):
+    """Two laptops save the same village and round apart; after the merge the cell says they
+    are in conflict, and a new entry saved on the district's store settles it."""
+    first, second, district = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "district.db"
+    for store, grade in ((first, "A"), (second, "B")):
+        agreed = {c: grade for c in COMPONENT_CODES}
+        values = _form(round="end-2551", agreed=agreed, overall=grade)
+        assert form.save_form(values, data=data, unit_code=village, store=store)[0]
+    merged = circles.merge([first, second], into=district)
+    assert list(merged.conflicts) == [(village, "end-2551")]
+    amphoe = data.village(village)["amphoe_code"]
+    frame = scorecard.scorecard(data, amphoe, store=district, round="end-2551", lang="en")
+    assert frame.set_index("unit_code").at[village, "in_conflict"]
+    assert "in conflict" in scorecard.scorecard_html(frame, "en")
+    assert form.save_form(_form(round="end-2551"), data=data, unit_code=village, store=district)[0]
+    frame = scorecard.scorecard(data, amphoe, store=district, round="end-2551", lang="en")
+    assert not frame["in_conflict"].any()
+    assert "in conflict" not in scorecard.scorecard_html(frame, "en")

@@ -66,10 +66,18 @@ def history_html(entries: pd.DataFrame, lang: str = "th") -> str:
     comps = [
         circles.EXPORT_LABELS[f"{c}_agreed"][1 if lang == "en" else 0] for c in COMPONENT_CODES
     ]
+    # the export names entries by UUID (the same in every merged store); the projector shows
+    # this store's own entry number, which the correction note names
+    number = dict(zip(entries["uuid"].astype(str), entries["id"], strict=True))
     body = []
     for _, r in shown.iterrows():
         body.append(
-            [esc(r[cols[0]]), esc(r[cols[1]]), esc(r[cols[2]]), grade_badge(r[cols[3]], small=True)]
+            [
+                esc(number.get(str(r[cols[0]]), r[cols[0]])),
+                esc(r[cols[1]]),
+                esc(r[cols[2]]),
+                grade_badge(r[cols[3]], small=True),
+            ]
             + [grade_badge(r[c], small=True) for c in comps]
             + [esc(r[cols[4]]), num(r[cols[5]]), esc(r[status])]
         )

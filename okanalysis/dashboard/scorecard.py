@@ -91,7 +91,8 @@ def scorecard(
     `previous` (up, down, same, new, or empty).
 
     Columns: unit_code, level, tambon_code, name, then `<c>_computed`, `<c>_agreed`,
-    `<c>_state` for each component and for `overall`, and `change`.
+    `<c>_state` for each component and for `overall`, `change`, and `in_conflict` (the
+    round's entries of this unit are in conflict after a merge).
     """
     villages = data.villages.loc[data.villages["amphoe_code"] == amphoe]
     tambons = data.tambons.loc[data.tambons["amphoe_code"] == amphoe]
@@ -159,6 +160,13 @@ def scorecard(
             d = grade_rank(now) - grade_rank(then)
             change.append("up" if d > 0 else "down" if d < 0 else "same")
     frame["change"] = change
+    # entries of one unit and round that no entry supersedes (saved apart, then merged): the
+    # cell is marked until a new entry that supersedes them all is saved
+    frame["in_conflict"] = (
+        frame["unit_code"].map(agreed["in_conflict"]).fillna(False).astype(bool)
+        if agreed is not None and "in_conflict" in agreed.columns
+        else False
+    )
     return frame
 
 
@@ -248,7 +256,12 @@ def scorecard_html(frame: pd.DataFrame, lang: str = "th") -> str:
                 scorecard_cell(r[f"{key}_computed"], r[f"{key}_agreed"], r[f"{key}_state"], lang)
             )
         ch = r["change"]
-        cells.append(f"{arrows[ch]} {esc(t(ch, lang)) if ch else ''}")
+        conflict = (
+            f' <span class="okd-conflict">⚠ {esc(t("conflict", lang))}</span>'
+            if r.get("in_conflict", False)
+            else ""
+        )
+        cells.append(f"{arrows[ch]} {esc(t(ch, lang)) if ch else ''}{conflict}")
         body.append(cells)
         attrs.append(f' data-unit="{esc(r["unit_code"])}" class="okd-row-{r["level"]}"')
     legend = "".join(
