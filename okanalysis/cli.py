@@ -72,6 +72,14 @@ def _choice(option: str, choices: tuple[str, ...]) -> Callable[[str], str]:
     return convert
 
 
+class _StoreGiven(argparse.Action):
+    """Store the value and note that it was given (`<dest>_given`), unlike its default."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # type: ignore[override]
+        setattr(namespace, self.dest, values)
+        setattr(namespace, f"{self.dest}_given", True)
+
+
 FORMATS = ("csv", "xlsx", "parquet")
 LANGS = ("th", "en")
 CIRCLE_ACTIONS = ("export", "backup")
@@ -204,7 +212,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     codes = _demo_provinces(args)
     several = len(codes) > 1
-    fmt = args.format or ("parquet" if several else "csv")
+    fmt = "parquet" if several and not getattr(args, "format_given", False) else args.format
     if several and fmt != "parquet":
         raise OkanalysisError(
             "ข้อมูลหลายจังหวัดเขียนเป็น Parquet แยกตามจังหวัดเท่านั้น (ใช้ --format parquet)",
@@ -366,7 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         type=_choice("--format", FORMATS),
         choices=FORMATS,
-        help="csv (default) or xlsx, parquet; several provinces: parquet",
+        default="csv",
+        action=_StoreGiven,
+        help="csv (default), xlsx or parquet; several provinces are always parquet",
     )
     p.add_argument("--no-validate", action="store_true", help="skip loading it back")
     p.set_defaults(func=cmd_demo)

@@ -81,6 +81,7 @@ def test_a_bad_province_code_gets_the_bilingual_error(bad):
         ["demo", "--provinces", "80,99"],
         ["demo", "--provinces", ","],
         ["demo", "--province", "81", "--provinces", "80"],
+        ["demo", "--provinces", "80,81", "--format", "csv"],  # several: Parquet only
         ["batch", "--province", "99"],
     ],
 )
