@@ -501,7 +501,7 @@ def _lead_agencies(results: Results, lang: str) -> dict[str, str]:
 def describe(result: BatchResult) -> str:
     """What a batch did, in Thai and English: reports written, skipped, failed (named, with
     the error), and what to open next."""
-    province = result.results.province
+    province = result.results.province if result.results is not None else hierarchy.PROVINCE_CODE
     names = hierarchy.districts(province).set_index("amphoe_code")["amphoe_th"].to_dict()
     names[PROVINCE] = "สรุปภาพรวมจังหวัด / province summary"
     lines = [
