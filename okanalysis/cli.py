@@ -72,6 +72,14 @@ def _choice(option: str, choices: tuple[str, ...]) -> Callable[[str], str]:
     return convert
 
 
+class _StoreGiven(argparse.Action):
+    """Store the value and note that it was given (`<dest>_given`), unlike its default."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # type: ignore[override]
+        setattr(namespace, self.dest, values)
+        setattr(namespace, f"{self.dest}_given", True)
+
+
 FORMATS = ("csv", "xlsx", "parquet")
 LANGS = ("th", "en")
 CIRCLE_ACTIONS = ("export", "backup", "merge")
@@ -181,7 +189,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_REJECTS
 
 
+def _demo_provinces(args: argparse.Namespace) -> list[str]:
+    """The provinces `demo` builds: --provinces, else --province, else Nakhon Si Thammarat."""
+    from okanalysis.contract import hierarchy
+    from okanalysis.demo import synthetic as demo
+
+    if args.provinces is not None:
+        return demo.provinces(args.provinces)
+    if args.province is not None:
+        return [hierarchy.check_province(args.province)]
+    return [hierarchy.PROVINCE_CODE]
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    from okanalysis.contract.dataset import Dataset
     from okanalysis.contract.fingerprint import contract_fingerprint
     from okanalysis.demo import synthetic as demo
     from okanalysis.loading import io
@@ -189,27 +210,77 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     started = time.perf_counter()
-    ds = demo.generate(scale=args.scale, seed=args.seed, progress=not args.quiet)
+    codes = _demo_provinces(args)
+    several = len(codes) > 1
+    fmt = "parquet" if several and not getattr(args, "format_given", False) else args.format
+    if several and fmt != "parquet":
+        raise OkanalysisError(
+            "ข้อมูลหลายจังหวัดเขียนเป็น Parquet แยกตามจังหวัดเท่านั้น (ใช้ --format parquet)",
+            "several provinces are written only as Parquet partitioned by province "
+            "(use --format parquet)",
+            column="--format",
+            value=fmt,
+        )
     note = (
         f"ข้อมูลสาธิต (สังเคราะห์ ไม่ใช่ข้อมูลจริง) / synthetic demo data, not real: "
         f"scale={args.scale} seed={args.seed}"
     )
-    io.write_dataset(ds, out, args.format, note=note)
-    print(
-        f"เขียนข้อมูลสาธิตแล้ว / demo written: {out} ({args.format}, "
-        f"{len(ds.villages):,} villages, {len(ds.ledger):,} ledger rows, "
-        f"{time.perf_counter() - started:.1f} s)"
-    )
-    if args.no_validate:
+    if not several:
+        code = codes[0]
+        ds = demo.generate(scale=args.scale, seed=args.seed, progress=not args.quiet, province=code)
+        io.write_dataset(ds, out, fmt, note=note if code == "80" else f"{note} province={code}")
+        print(
+            f"เขียนข้อมูลสาธิตแล้ว / demo written: {out} ({fmt}, "
+            f"{len(ds.villages):,} villages, {len(ds.ledger):,} ledger rows, "
+            f"{time.perf_counter() - started:.1f} s)"
+        )
+        if args.no_validate:
+            return 0
+        loaded = load(out, progress=not args.quiet)
+        if not loaded.ok:
+            _print_problems(loaded.problems, 20)
+            print("ข้อมูลสาธิตไม่ผ่านการตรวจ / the demo data did not validate", file=sys.stderr)
+            return EXIT_ERROR
+        if fmt == "parquet":
+            io.mark_validated(out, contract_fingerprint())
+        print(f"ตรวจแล้ว ไม่พบปัญหา / validated: no problems ({time.perf_counter() - started:.1f} s)")
         return 0
-    loaded = load(out, progress=not args.quiet)
-    if not loaded.ok:
-        _print_problems(loaded.problems, 20)
-        print("ข้อมูลสาธิตไม่ผ่านการตรวจ / the demo data did not validate", file=sys.stderr)
+
+    failed: list[str] = []
+
+    def written(code: str, ds: Dataset) -> None:
+        print(
+            f"  จังหวัด / province {code}: {len(ds.villages):,} villages, "
+            f"{len(ds.ledger):,} ledger rows ({time.perf_counter() - started:.1f} s)"
+        )
+        if args.no_validate:
+            return
+        loaded = load(out, province=code, progress=False)
+        if not loaded.ok:
+            _print_problems(loaded.problems, 20)
+            failed.append(code)
+            return
+        io.mark_validated(out, contract_fingerprint(), province=code)
+
+    datasets = (
+        demo.generate(scale=args.scale, seed=args.seed, progress=not args.quiet, province=code)
+        for code in codes
+    )
+    io.write_provinces(
+        datasets, out, note=f"{note} provinces={','.join(codes)}", on_written=written
+    )
+    print(
+        f"เขียนข้อมูลสาธิต {len(codes)} จังหวัดแล้ว แยกตามจังหวัด / demo of {len(codes)} provinces "
+        f"written, partitioned by province: {out} ({time.perf_counter() - started:.1f} s)"
+    )
+    if failed:
+        print(
+            f"ข้อมูลสาธิตไม่ผ่านการตรวจ / the demo data did not validate: {', '.join(failed)}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
-    if args.format == "parquet":
-        io.mark_validated(out, contract_fingerprint())
-    print(f"ตรวจแล้ว ไม่พบปัญหา / validated: no problems ({time.perf_counter() - started:.1f} s)")
+    if not args.no_validate:
+        print(f"ตรวจแล้ว ไม่พบปัญหา / validated: no problems ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -293,6 +364,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     districts = [d for d in args.districts.split(",") if d.strip()] if args.districts else None
     result = batch.run(
         args.data,
+        province=args.province,
         districts=districts,
         jobs=args.jobs,
         lang=args.lang,
@@ -318,10 +390,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="สร้างจังหวัดสาธิต / build the synthetic demo province")
-    p.add_argument("--scale", type=_scale, default=1.0, help="1 = ~1,550 villages (default 1)")
+    p.add_argument(
+        "--scale", type=_scale, default=1.0, help="1 = ~1,550 villages in province 80 (default 1)"
+    )
     p.add_argument("--seed", type=_seed, default=2551)
     p.add_argument("--out", default="data/demo", help="output folder (default data/demo)")
-    p.add_argument("--format", type=_choice("--format", FORMATS), choices=FORMATS, default="csv")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--province", help="province code, e.g. 81 (default 80)")
+    which.add_argument(
+        "--provinces", help="codes such as 80,81,82 or all: Parquet partitioned by province"
+    )
+    p.add_argument(
+        "--format",
+        type=_choice("--format", FORMATS),
+        choices=FORMATS,
+        default="csv",
+        action=_StoreGiven,
+        help="csv (default), xlsx or parquet; several provinces are always parquet",
+    )
     p.add_argument("--no-validate", action="store_true", help="skip loading it back")
     p.set_defaults(func=cmd_demo)
 
@@ -365,6 +451,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batch", help="รายงานรายอำเภอและสรุปจังหวัด / district reports and summary")
     p.add_argument("--data", help="data folder or file (default $OKANALYSIS_DATA or data/demo)")
+    p.add_argument(
+        "--province", help="province code, e.g. 81: writes <out>/province-81/ (default 80)"
+    )
     p.add_argument("--districts", help="codes or Thai names, comma-separated (default: all)")
     p.add_argument("--jobs", type=_jobs, help="reports run at once (default: cores, at most 4)")
     p.add_argument("--lang", type=_choice("--lang", LANGS), choices=LANGS, default="th")

@@ -409,7 +409,13 @@ def potential_map(
         default = label("แผนภาพศักยภาพ", "Potential", lang) + f": {name}"
         fig = hierarchy_view(rows, measure, chart="treemap", lang=lang, title=title or default)
         return fig, pd.DataFrame(columns=["name", "reason_th", "reason_en"])
-    join = boundaries if isinstance(boundaries, BoundaryJoin) else join_boundaries(boundaries)
+    if isinstance(boundaries, BoundaryJoin):
+        join = boundaries
+    else:  # joined to the hierarchy of the province the roll-ups are of
+        codes = rollups["unit_code"].dropna().astype("str")
+        codes = codes[codes.str.len() >= 4].str.slice(0, 4)
+        province = hierarchy.province_of(pd.DataFrame({"amphoe_code": codes}))
+        join = join_boundaries(boundaries, province_code=province)
     rows = rollups[rollups["level"] == join.level]
     if amphoe is not None:
         rows = rows[rows["unit_code"].str.startswith(amphoe)]

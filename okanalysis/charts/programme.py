@@ -331,7 +331,8 @@ def budget_allocation(
         names = allocation["amphoe_en" if lang == "en" else "amphoe_th"].astype("str").tolist()
     else:
         names = allocation["agency_en" if lang == "en" else "agency_th"].astype("str").tolist()
-    agencies = allocation["agency_en" if lang == "en" else "agency_th"].astype("str").tolist()
+    agency = allocation["agency_en" if lang == "en" else "agency_th"]
+    agencies = agency.astype("str").fillna("").tolist()  # none outside Nakhon Si Thammarat
     colours = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(dict.fromkeys(agencies))}
     hover = [
         f"{a}<br>{label('คงเหลือ', 'balance', lang)} {format_baht(b, lang)} · "

@@ -107,6 +107,8 @@ class Dataset:
     source: str = ""
     #: True when every row passed the contract's checks (a Dataset from `okanalysis.load`).
     validated: bool = False
+    #: The province code the data is for (None: the province its villages lie in).
+    province: str | None = None
 
     def __post_init__(self) -> None:
         given = dict(self.tables)
@@ -147,7 +149,7 @@ class Dataset:
         ledger's results) is carried over. `validated` stays only when nothing was replaced."""
         _check_names(tables)
         new = Dataset.__new__(Dataset)
-        fields = {"problems": self.problems, "source": self.source}
+        fields = {"problems": self.problems, "source": self.source, "province": self.province}
         new.__dict__.update(fields, validated=self.validated and not tables)
         stored = {
             name: _read_only(tables[name].copy(deep=False)) if name in tables else frame

@@ -1,8 +1,13 @@
-"""The real administrative hierarchy of the province, from geothai.
+"""The real administrative hierarchy of a province, from geothai.
 
 Villages are not in geothai; they come from the `villages` table. Everything here is keyed by
 DOPA codes: province 2 digits, district (amphoe) 4, sub-district (tambon) 6, village 8. The
 summaries of every module place codes at a level with `code_at` and `unit_frame`.
+
+Every function takes the province code; Nakhon Si Thammarat (`PROVINCE_CODE`, 80) is the
+default. `check_province` turns what a user typed into a code (or refuses it in Thai and
+English), and `province_of` finds the province a villages table lies in. The geothai look-ups
+are cached per province.
 """
 
 from __future__ import annotations
@@ -16,13 +21,15 @@ import pandas as pd
 
 from okanalysis.contract import schema
 from okanalysis.core.errors import OkanalysisError
+from okanalysis.core.thai import arabic_digits
 
 if TYPE_CHECKING:
     from okanalysis.contract.dataset import Dataset
 
 PROVINCE_CODE = "80"
 
-#: Districts with a sea coast on the Gulf of Thailand, where fishing is a livelihood.
+#: Districts of Nakhon Si Thammarat with a sea coast on the Gulf of Thailand, where fishing is a
+#: livelihood.
 COASTAL_AMPHOE = ("8001", "8008", "8012", "8014", "8015", "8016", "8023")
 
 
@@ -50,26 +57,71 @@ def _tambons(province_code: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@cache
+def province_codes() -> tuple[str, ...]:
+    """Every province code geothai knows (77), in code order."""
+    return tuple(sorted(p.code for p in geothai.provinces()))
+
+
+def check_province(value: object) -> str:
+    """The province code from what a user typed ('81', 81, '๘๑'); refused in Thai and English
+    when it is not one of geothai's provinces."""
+    text = arabic_digits(str(value).strip()) if value is not None else ""
+    if text.isdigit() and len(text) == 1:
+        text = text.zfill(2)
+    if text not in province_codes():
+        raise OkanalysisError(
+            "รหัสจังหวัดไม่ถูกต้อง: ต้องเป็นรหัสจังหวัด 2 หลักของกรมการปกครอง เช่น 80 (นครศรีธรรมราช) "
+            "หรือ 81 (กระบี่)",
+            "not a province code: use a 2-digit DOPA province code such as 80 (Nakhon Si "
+            "Thammarat) or 81 (Krabi)",
+            column="province",
+            value=value,
+        )
+    return text
+
+
+def province_of(villages: pd.DataFrame | None, default: str = PROVINCE_CODE) -> str:
+    """The province a villages table lies in: the first two digits most of its district codes
+    share (`default` for no villages)."""
+    if villages is None or not len(villages) or "amphoe_code" not in villages:
+        return default
+    prefixes = villages["amphoe_code"].dropna().astype("str").str.slice(0, 2)
+    prefixes = prefixes[prefixes.isin(province_codes())]
+    if prefixes.empty:
+        return default
+    counts = prefixes.value_counts()
+    return str(counts[counts == counts.max()].index.min())
+
+
+def data_province(dataset: Dataset) -> str:
+    """The province a Dataset is for: the one it was loaded or generated for, else the one its
+    villages lie in (Nakhon Si Thammarat without villages)."""
+    given = getattr(dataset, "province", None)
+    return str(given) if given else province_of(dataset.villages)
+
+
 def province(province_code: str = PROVINCE_CODE) -> dict[str, str]:
     """The province's code and Thai and English names."""
-    p = geothai.province(province_code)
-    if p is None:
-        raise KeyError(province_code)
+    p = geothai.province(check_province(province_code))
     return {"province_code": p.code, "province_th": p.name_th, "province_en": p.name_en}
 
 
 def districts(province_code: str = PROVINCE_CODE) -> pd.DataFrame:
     """The province's districts: amphoe_code, amphoe_th, amphoe_en (23 for Nakhon Si Thammarat)."""
-    return _districts(province_code).copy()
+    return _districts(check_province(province_code)).copy()
 
 
 def tambons(province_code: str = PROVINCE_CODE) -> pd.DataFrame:
     """The province's sub-districts: tambon_code, amphoe_code, tambon_th, tambon_en."""
-    return _tambons(province_code).copy()
+    return _tambons(check_province(province_code)).copy()
 
 
-def units(villages: pd.DataFrame | None = None, province_code: str = PROVINCE_CODE) -> pd.DataFrame:
-    """Every unit's code, level, parent code and Thai and English names, villages included."""
+def units(villages: pd.DataFrame | None = None, province_code: str | None = None) -> pd.DataFrame:
+    """Every unit's code, level, parent code and Thai and English names, villages included
+    (the province of the villages when `province_code` is None)."""
+    if province_code is None:
+        province_code = province_of(villages)
     prov = province(province_code)
     d = districts(province_code)
     t = tambons(province_code)

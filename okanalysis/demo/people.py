@@ -225,7 +225,7 @@ def make_people(world: dict, tables: dict, rng: np.random.Generator) -> None:
             }
         )
     )
-    province = hierarchy.PROVINCE_CODE
+    province = world.get("province", hierarchy.PROVINCE_CODE)
     parts.append(
         pd.DataFrame(
             {

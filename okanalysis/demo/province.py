@@ -1,7 +1,19 @@
 """The frame of the demo province: villages on the real sub-districts (each with its latent
-development level and livelihood mix), their households, and the zones they learn in."""
+development level and livelihood mix), their households, and the zones they learn in.
+
+Any province of geothai can be generated. Nakhon Si Thammarat (80) has its own district
+livelihood mixes, coastal districts and zones; another province takes its region's mix (varied
+per district), a synthetic choice of coastal districts when the province has a sea coast, and
+zones of about four neighbouring district codes. The scale is per province: scale 1 gives
+Nakhon Si Thammarat's density, about 1,550 villages over its 170 sub-districts (9.1 per
+sub-district), on the province's real sub-districts, so Krabi (53 sub-districts) gets about
+483 villages and Nakhon Ratchasima (289) about 2,635. geothai has no village counts, so these
+are not the real ones.
+"""
 
 from __future__ import annotations
+
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -9,7 +21,10 @@ import pandas as pd
 from okanalysis.contract import hierarchy
 from okanalysis.demo.common import LIVELIHOODS, contract_frame, rank_within, sigmoid, to_satang
 
+#: Villages of Nakhon Si Thammarat at scale 1 (the seed's 1+1+...=1,550).
 VILLAGES_AT_SCALE_1 = 1550
+#: Sub-districts of Nakhon Si Thammarat: another province gets VILLAGES_AT_SCALE_1 per this many.
+TAMBONS_80 = 170
 
 TIER_CUTS = (0.176, 1.751)  # standard-normal quantiles 57% and 96%: the CDD 57/39/4 split
 TOP_STEP = 0.7  # how far the top 4% stand above the rest on the latent development level
@@ -41,6 +56,70 @@ _DISTRICT_MIX = {
     "8022": (0.48, 0.06, 0.18, 0.04, 0.00, 0.05, 0.09, 0.04, 0.06),  # Chang Klang
     "8023": (0.10, 0.06, 0.02, 0.36, 0.16, 0.08, 0.12, 0.05, 0.05),  # Chaloem Phra Kiat
 }
+
+# relative weight of each main income by region, for the provinces other than Nakhon Si
+# Thammarat (each district's own mix is drawn around its region's)
+#                      rubber palm fruit rice fish  live  wage trade mixed
+_REGION_MIX = {
+    "south":     (0.40, 0.16, 0.10, 0.04, 0.08, 0.05, 0.09, 0.05, 0.03),
+    "east":      (0.24, 0.06, 0.22, 0.10, 0.06, 0.05, 0.14, 0.09, 0.04),
+    "central":   (0.02, 0.02, 0.15, 0.24, 0.02, 0.10, 0.24, 0.15, 0.06),
+    "northeast": (0.06, 0.00, 0.05, 0.28, 0.00, 0.12, 0.26, 0.11, 0.12),
+    "north":     (0.02, 0.00, 0.18, 0.24, 0.00, 0.10, 0.24, 0.12, 0.10),
+}  # fmt: skip
+#: Provinces with a sea coast: some of their districts fish (which ones is synthetic, besides
+#: Nakhon Si Thammarat's `hierarchy.COASTAL_AMPHOE`).
+COASTAL_PROVINCES = frozenset(
+    "11 20 21 22 23 24 74 75 76 77 80 81 82 83 84 85 86 90 91 92 94 96".split()
+)
+
+
+def region(province: str) -> str:
+    """The region of a province by its code's range: south (80-96), east (20-27), northeast
+    (30-49), north (50-67) or central (10-19, 70-77)."""
+    code = int(province)
+    if code >= 80:
+        return "south"
+    if 20 <= code < 30:
+        return "east"
+    if 30 <= code < 50:
+        return "northeast"
+    if 50 <= code < 70:
+        return "north"
+    return "central"
+
+
+def villages_at_scale_1(province: str) -> int:
+    """The province's villages at scale 1: 1,550 for Nakhon Si Thammarat, the same density
+    per sub-district elsewhere."""
+    if province == hierarchy.PROVINCE_CODE:
+        return VILLAGES_AT_SCALE_1
+    return max(1, round(VILLAGES_AT_SCALE_1 * len(hierarchy.tambons(province)) / TAMBONS_80))
+
+
+def coastal_districts(province: str) -> tuple[str, ...]:
+    """The districts where fishing is a livelihood: Nakhon Si Thammarat's real coast; in
+    another coastal province its capital district and, by a fixed hash, about half the others."""
+    if province == hierarchy.PROVINCE_CODE:
+        return hierarchy.COASTAL_AMPHOE
+    if province not in COASTAL_PROVINCES:
+        return ()
+    codes = hierarchy.districts(province)["amphoe_code"]
+    return tuple(c for c in codes if c.endswith("01") or zlib.crc32(c.encode()) % 2 == 0)
+
+
+def district_mix(province: str, seed: int) -> dict[str, tuple[float, ...]]:
+    """Each district's relative weight of each main income (the table above for Nakhon Si
+    Thammarat; around the region's mix, deterministically per seed, elsewhere)."""
+    if province == hierarchy.PROVINCE_CODE:
+        return _DISTRICT_MIX
+    codes = sorted(hierarchy.districts(province)["amphoe_code"])
+    rng = np.random.default_rng([seed, zlib.crc32(b"district-mix"), int(province)])
+    base = np.array(_REGION_MIX[region(province)])
+    mixes = rng.gamma(base * 30 + 1e-9, size=(len(codes), len(base)))
+    mixes /= mixes.sum(axis=1, keepdims=True)
+    return {c: tuple(float(x) for x in m) for c, m in zip(codes, mixes, strict=True)}
+
 
 # --- words for names and texts ------------------------------------------------------------------
 _NAME_HEADS = (
@@ -74,12 +153,14 @@ _ZONES = (
 # --- villages ------------------------------------------------------------------------------
 def make_villages(world: dict, tables: dict, rng: np.random.Generator) -> None:
     """Villages on the real sub-districts, each with its latent development and livelihoods."""
-    tam = hierarchy.tambons().sort_values("tambon_code").reset_index(drop=True)
+    province = world.get("province", hierarchy.PROVINCE_CODE)
+    tam = hierarchy.tambons(province).sort_values("tambon_code").reset_index(drop=True)
     districts = sorted(tam["amphoe_code"].unique())
-    # the full province: every sub-district has 5-15 villages, about 1,550 in all
+    # the full province: every sub-district has 5-15 villages, about 1,550 in all for 80
+    at_scale_1 = villages_at_scale_1(province)
     full = np.clip(np.round(rng.normal(9.1, 2.6, len(tam))), 5, 15).astype(int)
-    full = _adjust_total(full, VILLAGES_AT_SCALE_1, 5, 15, rng)
-    n_villages = max(len(districts), round(VILLAGES_AT_SCALE_1 * world["scale"]))
+    full = _adjust_total(full, at_scale_1, 5, 15, rng)
+    n_villages = max(len(districts), round(at_scale_1 * world["scale"]))
     if n_villages >= full.sum():
         counts = full.copy()
         counts = _adjust_total(counts, n_villages, 1, 99, rng)
@@ -113,8 +194,9 @@ def make_villages(world: dict, tables: dict, rng: np.random.Generator) -> None:
     ]
     households = np.clip(np.round(rng.lognormal(np.log(175), 0.33, n)), 80, 300).astype(int)
     amphoe_code = tam["amphoe_code"].to_numpy()[v_t]
-    coastal = np.isin(amphoe_code, hierarchy.COASTAL_AMPHOE)
-    base = np.array([_DISTRICT_MIX[a] for a in amphoe_code])
+    coastal = np.isin(amphoe_code, coastal_districts(province))
+    mixes = district_mix(province, world["seed"])
+    base = np.array([mixes[a] for a in amphoe_code])
     mix = rng.gamma(base * 12 + 1e-9)
     mix[:, LIVELIHOODS.index("fishing")] *= coastal
     mix /= mix.sum(axis=1, keepdims=True)
@@ -237,10 +319,23 @@ def _zfill(numbers: np.ndarray, width: int) -> np.ndarray:
 
 
 # --- zones -----------------------------------------------------------------------------------
+def zones(province: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The zones of a province: (zone_id, Thai name, district codes). Nakhon Si Thammarat's six
+    named zones; elsewhere zones of about four districts in code order."""
+    if province == hierarchy.PROVINCE_CODE:
+        return _ZONES
+    codes = sorted(hierarchy.districts(province)["amphoe_code"])
+    n = max(1, round(len(codes) / 4))
+    groups = np.array_split(np.array(codes), n)
+    return tuple((f"Z{k + 1}", f"โซนที่ {k + 1}", tuple(g)) for k, g in enumerate(groups))
+
+
 def make_zones(world: dict, tables: dict, rng: np.random.Generator) -> None:
-    """Six zones of neighbouring districts; every sub-district present learns in one."""
+    """Zones of neighbouring districts (six in Nakhon Si Thammarat); every sub-district present
+    learns in one."""
     tam = world["tambons"]
-    zone_of = {a: (z, name) for z, name, amphoes in _ZONES for a in amphoes}
+    province = world.get("province", hierarchy.PROVINCE_CODE)
+    zone_of = {a: (z, name) for z, name, amphoes in zones(province) for a in amphoes}
     z = [zone_of[a] for a in tam["amphoe_code"]]
     tables["zones"] = contract_frame(
         "zones",

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from okanalysis.circles import store as circles
+from okanalysis.contract import hierarchy
 from okanalysis.contract.hierarchy import check_choice
 from okanalysis.core import labels
 from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADE_RANK, GRADES
@@ -51,7 +52,13 @@ def _agreed(grades: Grades, sessions: pd.DataFrame | None, round: str | None) ->
 def _grouped(grades: Grades, by: str, agencies: str | os.PathLike[str] | None) -> pd.DataFrame:
     units = grades.units
     if by == "agency":
-        units = units.merge(budget.lead_agencies(agencies), on="amphoe_code", how="left")
+        province = (
+            str(units["province_code"].iloc[0])
+            if "province_code" in units and len(units)
+            else hierarchy.PROVINCE_CODE
+        )
+        leads = budget.lead_agencies(agencies, province=province)  # NothingToShow outside 80
+        units = units.merge(leads, on="amphoe_code", how="left")
     return units
 
 

@@ -487,13 +487,14 @@ def _places(dataset: Dataset, level: str, units: pd.Index) -> pd.DataFrame:
     out["unit_th"] = frame["unit_th"].to_numpy()
     out["unit_en"] = frame["unit_en"].to_numpy()
     out["tambon_code"] = code_at(out["unit_code"], "tambon")
-    tambons = hierarchy.tambons().set_index("tambon_code")
+    province = hierarchy.data_province(dataset)
+    tambons = hierarchy.tambons(province).set_index("tambon_code")
     out["tambon_th"] = out["tambon_code"].map(tambons["tambon_th"]).astype("str")
     out["amphoe_code"] = code_at(out["unit_code"], "amphoe")
-    districts = hierarchy.districts().set_index("amphoe_code")
+    districts = hierarchy.districts(province).set_index("amphoe_code")
     out["amphoe_th"] = out["amphoe_code"].map(districts["amphoe_th"]).astype("str")
     out["amphoe_en"] = out["amphoe_code"].map(districts["amphoe_en"]).astype("str")
-    for key, value in hierarchy.province().items():
+    for key, value in hierarchy.province(province).items():
         out[key] = value
     zones = dataset.zones.drop_duplicates("tambon_code").set_index("tambon_code")
     out["zone_id"] = out["tambon_code"].map(zones["zone_id"]).astype("str")

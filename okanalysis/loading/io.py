@@ -3,6 +3,10 @@
 Reading returns raw tables (values as people typed them, with the row number each has in its
 file) for `okanalysis.validate` to parse and check. Input files are only ever read. Writing
 refuses to put files into a folder that holds anything it did not write itself.
+
+Several provinces live in one folder as Parquet partitioned by province, the layout of the
+results store: `<folder>/<table>/province=<code>/part-0.parquet` (`write_provinces`); a read
+of such a folder takes one province (`read_tables(path, province=...)`).
 """
 
 from __future__ import annotations
@@ -10,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from okanalysis.contract import schema
+from okanalysis.contract import hierarchy, schema
 from okanalysis.core.errors import InputError
 from okanalysis.core.sheets import check_cell_text, write_sheet
 from okanalysis.core.thai import BE_OFFSET
@@ -27,6 +32,9 @@ FORMATS = ("csv", "xlsx", "parquet")
 MARKER = "OKANALYSIS-GENERATED.txt"
 #: Beside Parquet written by okanalysis: each file's SHA-256, and whether its rows were validated.
 MANIFEST = "okanalysis-manifest.json"
+#: The partition folder of one province in a folder of several: `<table>/province=<code>/`.
+PARTITION = "province="
+PART = "part-0.parquet"
 
 
 @dataclass
@@ -152,12 +160,81 @@ def _read_xlsx(path: Path) -> list[RawTable]:
     return tables
 
 
-def read_tables(path: str | os.PathLike[str]) -> list[RawTable]:
+def provinces_in(path: str | os.PathLike[str]) -> list[str]:
+    """The provinces of a folder partitioned by province (`<table>/province=<code>/`), in code
+    order; empty for any other folder or file."""
+    path = Path(path)
+    if not path.is_dir():
+        return []
+    found = {
+        part.name.removeprefix(PARTITION)
+        for table in path.iterdir()
+        if table.is_dir() and table.name in schema.TABLES
+        for part in table.glob(f"{PARTITION}*")
+        if part.is_dir()
+    }
+    return sorted(found)
+
+
+def resolve_province(path: str | os.PathLike[str], province: object = None) -> str | None:
+    """The province to read at `path`: `province` (checked: a real province code, and held by
+    a partitioned folder), else for a folder of several provinces Nakhon Si Thammarat (80) when
+    it holds it, or its only province; None for a folder or file of one province (the data
+    says which). Refused, in Thai and English, naming the provinces the folder holds."""
+    held = provinces_in(path)
+    if province is not None and str(province).strip() != "":
+        code = hierarchy.check_province(province)
+        if held and code not in held:
+            shown = ", ".join(held)
+            raise InputError(
+                f"โฟลเดอร์นี้ไม่มีข้อมูลจังหวัด {code} จังหวัดที่มี: {shown}",
+                f"this folder holds no data of province {code}; it holds: {shown}",
+                file=str(path),
+                column="province",
+                value=code,
+            )
+        return code
+    if not held:
+        return None
+    if len(held) == 1 or hierarchy.PROVINCE_CODE in held:
+        return held[0] if len(held) == 1 else hierarchy.PROVINCE_CODE
+    shown = ", ".join(held)
+    raise InputError(
+        f"โฟลเดอร์นี้มีข้อมูลหลายจังหวัด ({shown}): ระบุจังหวัดด้วย province=",
+        f"this folder holds several provinces ({shown}): choose one with province=",
+        file=str(path),
+        column="province",
+    )
+
+
+def province_files(path: Path, province: str) -> list[Path]:
+    """The Parquet files of one province in a folder partitioned by province."""
+    return sorted(
+        f
+        for f in path.glob(f"*/{PARTITION}{province}/*.parquet")
+        if f.is_file() and f.parent.parent.name in schema.TABLES
+    )
+
+
+def relative_name(folder: Path, file: str | os.PathLike[str]) -> str:
+    """A file's name as a manifest records it: its path inside `folder` (the file name in a
+    flat folder, `<table>/province=<code>/part-0.parquet` in a partitioned one)."""
+    try:
+        return Path(file).relative_to(folder).as_posix()
+    except ValueError:
+        return Path(file).name
+
+
+def read_tables(path: str | os.PathLike[str], province: str | None = None) -> list[RawTable]:
     """Every contract table found at `path`: a folder of `<table>.csv` / `<table>.parquet`
-    files, an `.xlsx` workbook with a sheet per table, or a single such file."""
+    files, an `.xlsx` workbook with a sheet per table, or a single such file; or, in a folder
+    partitioned by province, the Parquet files of `province` (see `resolve_province`)."""
     path = Path(path)
     if not path.exists():
         raise InputError("ไม่พบไฟล์หรือโฟลเดอร์", "no such file or folder", file=str(path))
+    partition = resolve_province(path, province) if provinces_in(path) else None
+    if partition is not None:
+        return [_read_parquet(f, f.parent.parent.name) for f in province_files(path, partition)]
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     tables: list[RawTable] = []
     for f in files:
@@ -190,21 +267,29 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def trusted_files(folder: Path, fingerprint: str) -> set[str]:
-    """The Parquet files in `folder` that okanalysis validated and wrote, unchanged since.
+def trusted_files(folder: Path, fingerprint: str, province: str | None = None) -> set[str]:
+    """The Parquet files in `folder` (of `province` in a folder partitioned by province) that
+    okanalysis validated and wrote, unchanged since, by `relative_name`.
 
-    All or nothing: only when the manifest says the folder was validated under the same contract
-    and parameters (`fingerprint`) and every file it lists still has its recorded SHA-256. One
-    changed file means every table is checked again, references included."""
+    All or nothing: only when the manifest says the folder (the province) was validated under
+    the same contract and parameters (`fingerprint`) and every file it lists still has its
+    recorded SHA-256. One changed file means every table is checked again, references
+    included."""
     path = folder / MANIFEST
     if not folder.is_dir() or not path.is_file():
         return set()
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        files = manifest["files"]
-        if not manifest.get("validated") or manifest.get("contract") != fingerprint:
+        if manifest.get("contract") != fingerprint:
             return set()
-        if {p.name for p in folder.glob("*.parquet")} != set(files):
+        if province is not None and provinces_in(folder):
+            entry = manifest["provinces"][province]
+            present = {relative_name(folder, p) for p in province_files(folder, province)}
+        else:
+            entry = manifest
+            present = {p.name for p in folder.glob("*.parquet")}
+        files = entry["files"]
+        if not entry.get("validated") or present != set(files):
             return set()
         if any(file_sha256(folder / name) != meta["sha256"] for name, meta in files.items()):
             return set()
@@ -213,19 +298,51 @@ def trusted_files(folder: Path, fingerprint: str) -> set[str]:
     return set(files)
 
 
-def _write_manifest(folder: Path, files: list[Path], *, validated: bool, fingerprint: str) -> None:
-    manifest = {
+def _read_manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(
+    folder: Path,
+    files: list[Path],
+    *,
+    validated: bool,
+    fingerprint: str,
+    province: str | None = None,
+) -> None:
+    """The manifest of a flat folder, or (with `province`) the entry of one province in the
+    manifest of a folder partitioned by province (the other provinces' entries are kept)."""
+    entry = {
+        "validated": validated,
+        "files": {relative_name(folder, p): {"sha256": file_sha256(p)} for p in files},
+    }
+    manifest: dict = {
         "about": "written by okanalysis; a changed file is validated again on load",
         "contract": fingerprint,
-        "validated": validated,
-        "files": {p.name: {"sha256": file_sha256(p)} for p in files},
     }
+    if province is None:
+        manifest.update(entry)
+    else:
+        earlier = _read_manifest(folder)
+        kept = earlier.get("provinces", {}) if earlier.get("contract") == fingerprint else {}
+        manifest["partitioned"] = "province"
+        manifest["provinces"] = {**kept, province: entry}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
-def mark_validated(folder: str | os.PathLike[str], fingerprint: str) -> None:
-    """Record that the Parquet files in `folder`, as they are now, passed validation."""
+def mark_validated(
+    folder: str | os.PathLike[str], fingerprint: str, province: str | None = None
+) -> None:
+    """Record that the Parquet files in `folder` (of `province` in a folder partitioned by
+    province), as they are now, passed validation."""
     folder = Path(folder)
+    if province is not None and provinces_in(folder):
+        files = province_files(folder, province)
+        _write_manifest(folder, files, validated=True, fingerprint=fingerprint, province=province)
+        return
     _write_manifest(
         folder, sorted(folder.glob("*.parquet")), validated=True, fingerprint=fingerprint
     )
@@ -303,6 +420,13 @@ def _prepare_out(out: Path, overwrite: bool) -> None:
             MANIFEST,
         ]:
             (out / name).unlink(missing_ok=True)
+        for t in schema.TABLE_ORDER:  # the partitions of an earlier several-province output
+            for part in (out / t).glob(f"{PARTITION}*") if (out / t).is_dir() else ():
+                for f in part.glob("*.parquet"):
+                    f.unlink()
+                part.rmdir()
+            if (out / t).is_dir() and not any((out / t).iterdir()):
+                (out / t).rmdir()
 
 
 def write_dataset(
@@ -370,4 +494,56 @@ def write_dataset(
         _write_manifest(
             out, written, validated=dataset.validated, fingerprint=contract_fingerprint()
         )
+    return written
+
+
+def write_provinces(
+    datasets: Iterable,
+    out: str | os.PathLike[str],
+    *,
+    note: str = "",
+    overwrite: bool = False,
+    on_written: Callable[[str, object], None] | None = None,
+) -> list[Path]:
+    """Write several provinces' datasets into one folder as Parquet partitioned by province:
+    `<out>/<table>/province=<code>/part-0.parquet`, the layout of the results store.
+
+    `datasets` may be a generator, so only one province is held in memory at a time; each
+    province's files get their SHA-256 in the manifest as soon as they are written, and
+    `on_written(code, dataset)` is called (to validate it, for example). A province is the one
+    each dataset is for (`hierarchy.data_province`); the same province twice is refused."""
+    out = Path(out)
+    _prepare_out(out, overwrite)
+    (out / MARKER).write_text(
+        "โฟลเดอร์นี้สร้างโดย okanalysis / generated by okanalysis\n" + (note + "\n" if note else ""),
+        encoding="utf-8",
+    )
+    from okanalysis.contract.fingerprint import contract_fingerprint
+
+    written: list[Path] = []
+    seen: set[str] = set()
+    for dataset in datasets:
+        code = hierarchy.data_province(dataset)
+        if code in seen:
+            raise InputError(
+                "จังหวัดซ้ำในรายการ", "a province listed twice", file=str(out), value=code
+            )
+        seen.add(code)
+        files = []
+        for name in schema.TABLE_ORDER:
+            folder = out / name / f"{PARTITION}{code}"
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / PART
+            dataset.tables[name].to_parquet(target, index=False, compression="zstd")
+            files.append(target)
+        _write_manifest(
+            out,
+            files,
+            validated=dataset.validated,
+            fingerprint=contract_fingerprint(),
+            province=code,
+        )
+        written.extend(files)
+        if on_written is not None:
+            on_written(code, dataset)
     return written

@@ -318,11 +318,14 @@ def _row_checks(table: str, frame: pd.DataFrame, col: _Collector) -> None:
 
 
 def _hierarchy_checks(
-    table: str, frame: pd.DataFrame, col: _Collector, villages: pd.DataFrame
+    table: str, frame: pd.DataFrame, col: _Collector, villages: pd.DataFrame, province: str
 ) -> None:
-    """Codes must exist on the real hierarchy (geothai) and match their level."""
-    districts = set(hierarchy.districts()["amphoe_code"])
-    tambons = hierarchy.tambons().set_index("tambon_code")["amphoe_code"]
+    """Codes must exist on the real hierarchy (geothai) of `province` and match their level."""
+    district_codes = hierarchy.districts(province)["amphoe_code"]
+    districts = set(district_codes)
+    tambons = hierarchy.tambons(province).set_index("tambon_code")["amphoe_code"]
+    names = hierarchy.province(province)
+    first, last = district_codes.min(), district_codes.max()
     village_codes = set(villages["village_code"])
     t = schema.TABLES[table]
     for f in t.fields:
@@ -336,8 +339,8 @@ def _hierarchy_checks(
                 f.file_column,
                 s,
                 "known_amphoe",
-                "รหัสอำเภอไม่มีในจังหวัดนครศรีธรรมราช (8001–8023)",
-                "not a district of Nakhon Si Thammarat (8001–8023)",
+                f"รหัสอำเภอไม่มีในจังหวัด{names['province_th']} ({first}–{last})",
+                f"not a district of {names['province_en']} ({first}–{last})",
             )
         elif f.code_level == "tambon":
             mask = s.notna() & ~s.isin(tambons.index)
@@ -346,8 +349,8 @@ def _hierarchy_checks(
                 f.file_column,
                 s,
                 "known_tambon",
-                "รหัสตำบลไม่มีในจังหวัด (ตามทะเบียนกรมการปกครอง)",
-                "not a sub-district of the province (DOPA register)",
+                f"รหัสตำบลไม่มีในจังหวัด{names['province_th']} (ตามทะเบียนกรมการปกครอง)",
+                f"not a sub-district of {names['province_en']} (DOPA register)",
             )
         elif f.code_level == "village" and table != "villages":
             mask = s.notna() & ~s.isin(village_codes)
@@ -365,7 +368,7 @@ def _hierarchy_checks(
                 ((lvl == "village") & s.isin(village_codes))
                 | ((lvl == "tambon") & s.isin(tambons.index))
                 | ((lvl == "amphoe") & s.isin(districts))
-                | ((lvl == "province") & (s == hierarchy.PROVINCE_CODE))
+                | ((lvl == "province") & (s == province))
             ).fillna(False)
             mask = s.notna() & lvl.notna() & ~ok
             col.add(
@@ -373,8 +376,9 @@ def _hierarchy_checks(
                 f.file_column,
                 s,
                 "unit_of_level",
-                "รหัสพื้นที่ต้องเป็นหน่วยที่มีอยู่จริงในระดับที่ระบุ (หมู่บ้าน 8 หลัก ตำบล 6 อำเภอ 4 จังหวัด 80)",
-                "must be an existing unit of the stated level (village 8 digits, tambon 6, district 4, province 80)",
+                f"รหัสพื้นที่ต้องเป็นหน่วยที่มีอยู่จริงในระดับที่ระบุ (หมู่บ้าน 8 หลัก ตำบล 6 อำเภอ 4 จังหวัด {province})",
+                "must be an existing unit of the stated level "
+                f"(village 8 digits, tambon 6, district 4, province {province})",
             )
     if table == "villages":
         mapped = frame["tambon_code"].map(tambons)
@@ -467,8 +471,15 @@ def _trusted(raw: io.RawTable) -> pd.DataFrame | None:
     return _final(raw.name, raw.frame.reset_index(drop=True), np.zeros(len(raw.frame), bool))
 
 
-def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Dataset:
-    """Parse and check raw tables; returns the good rows as a Dataset with the problems."""
+def validate_tables(
+    raws: list[io.RawTable], *, progress: bool = False, province: str | None = None
+) -> Dataset:
+    """Parse and check raw tables; returns the good rows as a Dataset with the problems.
+
+    Codes are checked against the hierarchy of `province`; when None, the province the
+    villages table lies in (`hierarchy.province_of`; Nakhon Si Thammarat without villages)."""
+    if province is not None:
+        province = hierarchy.check_province(province)
     from tqdm.auto import tqdm
 
     by_name: dict[str, list[io.RawTable]] = {}
@@ -493,8 +504,16 @@ def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Datas
             else:
                 _schema_checks(name, frame, col)
                 _row_checks(name, frame, col)
+                if province is None:
+                    province = hierarchy.province_of(
+                        frame if name == "villages" else loaded.get("villages")
+                    )
                 _hierarchy_checks(
-                    name, frame, col, loaded.get("villages", schema.empty_table("villages"))
+                    name,
+                    frame,
+                    col,
+                    loaded.get("villages", schema.empty_table("villages")),
+                    province,
                 )
                 if name != "people":
                     _references(name, frame, col, loaded)
@@ -528,11 +547,21 @@ def validate_tables(raws: list[io.RawTable], *, progress: bool = False) -> Datas
         )
     else:
         table = empty_problems()
-    return Dataset(tables=loaded, problems=table)
+    if province is None:
+        province = hierarchy.province_of(loaded.get("villages"))
+    return Dataset(tables=loaded, problems=table, province=province)
 
 
-def load(path: str | os.PathLike[str], *, progress: bool = False) -> Dataset:
+def load(
+    path: str | os.PathLike[str], *, province: str | None = None, progress: bool = False
+) -> Dataset:
     """Load a province's data from a folder of CSV, an XLSX workbook or Parquet files.
+
+    A folder of several provinces (Parquet partitioned by province, as `okanalysis demo
+    --provinces` writes it) loads one: `province="81"`, by default Nakhon Si Thammarat (80)
+    when the folder holds it (`io.resolve_province`). Codes are checked against the hierarchy
+    of that province; in a folder of one province, of `province` when given, else of the
+    province the villages lie in. A wrong province code is refused in Thai and English.
 
     Returns the rows that pass every check, typed as the contract says; `Dataset.problems`
     lists every rejected value with file, row, column, value and what is expected in Thai and
@@ -542,11 +571,12 @@ def load(path: str | os.PathLike[str], *, progress: bool = False) -> Dataset:
     SHA-256) is read without checking every row again, as long as no file has changed and the
     contract and parameters are the same; anything else is checked in full.
     """
-    raws = io.read_tables(path)
-    trusted = io.trusted_files(Path(path), contract_fingerprint())
+    province = io.resolve_province(path, province)
+    raws = io.read_tables(path, province)
+    trusted = io.trusted_files(Path(path), contract_fingerprint(), province)
     for raw in raws:
-        raw.trusted = raw.typed and Path(raw.file).name in trusted
-    ds = validate_tables(raws, progress=progress)
+        raw.trusted = raw.typed and io.relative_name(Path(path), raw.file) in trusted
+    ds = validate_tables(raws, progress=progress, province=province)
     ds.source = str(Path(path))
     ds.validated = True
     return ds

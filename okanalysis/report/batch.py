@@ -246,6 +246,14 @@ class BatchResult:
         return not self.failed
 
 
+def report_folder(out: str | os.PathLike[str], province: str) -> Path:
+    """Where a province's reports go: `out` for Nakhon Si Thammarat (as always),
+    `<out>/province-<code>/` for another province."""
+    if province == hierarchy.PROVINCE_CODE:
+        return Path(out)
+    return Path(out) / f"province-{province}"
+
+
 def report_files(out: Path, name: str) -> tuple[Path, Path]:
     """The executed notebook and HTML of a district code or of "province"."""
     stem = "province_summary" if name == PROVINCE else f"amphoe-{name}"
@@ -268,6 +276,7 @@ def _write_manifest(out: Path, manifest: dict) -> None:
 def run(
     data: str | os.PathLike[str] | None = None,
     *,
+    province: str | None = None,
     districts: Iterable[str | int] | None = None,
     jobs: int | None = None,
     lang: str = "th",
@@ -291,17 +300,22 @@ def run(
     `province_summary.*`, one shared `plotly.min.js` and `index.html`. Reports whose inputs
     did not change are skipped unless `force`. Never raises for a failing report: see
     `BatchResult.failed`.
+
+    `province` picks a province of a folder of several (default Nakhon Si Thammarat, see
+    `okanalysis.load`). Nakhon Si Thammarat's reports go to `out`; another province's to
+    `<out>/province-<code>/`, without lead agencies (they are Nakhon Si Thammarat's own).
     """
     from okanalysis.report import notebook as report
 
     say = log or (lambda text: None)
     started = time.perf_counter()
     data_path = report.resolve_data(data)
-    wanted = (
-        None
-        if districts is None
-        else list(dict.fromkeys(report.resolve_amphoe(d) for d in districts))
-    )
+    if province not in (None, ""):
+        province = hierarchy.check_province(province)
+    districts = None if districts is None else list(districts)
+    if districts is not None and province is not None:  # a wrong district fails before the build
+        for d in districts:
+            report.resolve_amphoe(d, province)
     year = report.resolve_year(fiscal_year)
     lang = report.resolve_lang(lang)
     boundary = report.resolve_boundaries(boundaries)
@@ -315,7 +329,14 @@ def run(
 
     store = Path(circles) if circles else paths.circle_store()
     assessment_round = check_round(store, assessment_round)
-    processed = build(data_path, out=cache_dir, fiscal_year=year, progress=progress)
+    processed = build(
+        data_path, out=cache_dir, fiscal_year=year, province=province, progress=progress
+    )
+    wanted = (
+        None
+        if districts is None
+        else list(dict.fromkeys(report.resolve_amphoe(d, processed.province) for d in districts))
+    )
     say(
         (
             f"ใช้ผลลัพธ์ที่คำนวณไว้แล้ว (ข้อมูลและพารามิเตอร์ไม่เปลี่ยน) / results reused "
@@ -331,7 +352,7 @@ def run(
         if entry.get("fault"):
             say(f"  ข้อผิดพลาด / FAULT: {name}: {entry['fault']['error']}")
     codes = wanted if wanted is not None else processed.districts
-    out_dir = Path(out)
+    out_dir = report_folder(out, processed.province)
     out_dir.mkdir(parents=True, exist_ok=True)
     report.write_plotly_js(out_dir)
     manifest = _read_manifest(out_dir)
@@ -349,7 +370,7 @@ def run(
         "assessment_round": assessment_round,
         "boundary_file": None if boundary is None else str(boundary),
     }
-    names = hierarchy.districts().set_index("amphoe_code")
+    names = hierarchy.districts(processed.province).set_index("amphoe_code")
     keys = {
         name: _report_key(name, processed, store, sources, options)
         for name in dict.fromkeys([*names.index, *codes, PROVINCE])
@@ -378,7 +399,7 @@ def run(
             parameters["amphoe_code"] = name
             title = report.title_text(name, lang)
         else:
-            title = report.title_text(None, lang)
+            title = report.title_text(None, lang, processed.province)
         tasks.append(
             NotebookTask(name, notebook, ipynb, html, parameters, title, kernel_name, os.getcwd())
         )
@@ -428,14 +449,20 @@ def run(
             }
         )
     summary_ipynb, summary_html = report_files(out_dir, PROVINCE)
-    province = {
+    summary = {
         "status": entries.get(PROVINCE, {}).get("status"),
         "error": entries.get(PROVINCE, {}).get("error", ""),
         "html": summary_html.name if summary_html.exists() else None,
         "ipynb": summary_ipynb.name if summary_ipynb.exists() else None,
     }
     result.index.write_text(
-        report.index_html(rows, province, fiscal_year=processed.fiscal_year, lang=lang),
+        report.index_html(
+            rows,
+            summary,
+            fiscal_year=processed.fiscal_year,
+            lang=lang,
+            province_code=processed.province,
+        ),
         encoding="utf-8",
     )
     result.seconds = time.perf_counter() - started
@@ -474,7 +501,8 @@ def _lead_agencies(results: Results, lang: str) -> dict[str, str]:
 def describe(result: BatchResult) -> str:
     """What a batch did, in Thai and English: reports written, skipped, failed (named, with
     the error), and what to open next."""
-    names = hierarchy.districts().set_index("amphoe_code")["amphoe_th"].to_dict()
+    province = result.results.province if result.results is not None else hierarchy.PROVINCE_CODE
+    names = hierarchy.districts(province).set_index("amphoe_code")["amphoe_th"].to_dict()
     names[PROVINCE] = "สรุปภาพรวมจังหวัด / province summary"
     lines = [
         f"สร้างรายงานแล้ว {len(result.written)} · ข้ามเพราะไม่เปลี่ยนแปลง {len(result.skipped)} · "

@@ -66,12 +66,13 @@ def resolve_lang(lang: object) -> str:
     return LANGS[key]
 
 
-def resolve_amphoe(value: object) -> str:
-    """The district code from what a user typed: '8015', 8015, '๘๐๑๕', 'ขนอม', 'อ.ขนอม' or
-    'Khanom'; a clear error naming the valid codes otherwise."""
+def resolve_amphoe(value: object, province: str = hierarchy.PROVINCE_CODE) -> str:
+    """The district code of `province` (default Nakhon Si Thammarat) from what a user typed:
+    '8015', 8015, '๘๐๑๕', 'ขนอม', 'อ.ขนอม' or 'Khanom'; a clear error naming the valid codes
+    otherwise."""
     from okanalysis.charts.maps import match_name, normalise
 
-    districts = hierarchy.districts()
+    districts = hierarchy.districts(province)
     text = thai.arabic_digits(str(value).strip()) if value is not None else ""
     if text.isdigit() and len(text) == 4 and text in set(districts["amphoe_code"]):
         return text
@@ -90,10 +91,10 @@ def resolve_amphoe(value: object) -> str:
         if code is not None:
             return code
     first, last = districts["amphoe_code"].min(), districts["amphoe_code"].max()
-    province = hierarchy.province()
+    names = hierarchy.province(province)
     raise OkanalysisError(
-        f"ไม่มีอำเภอนี้ใน{province['province_th']}: ใช้รหัสอำเภอ {first}–{last} หรือชื่ออำเภอ",
-        f"no such district in {province['province_en']}: use a district code {first}–{last} "
+        f"ไม่มีอำเภอนี้ใน{names['province_th']}: ใช้รหัสอำเภอ {first}–{last} หรือชื่ออำเภอ",
+        f"no such district in {names['province_en']}: use a district code {first}–{last} "
         "or its name",
         column="amphoe_code",
         value=value,
@@ -192,6 +193,40 @@ class Report:
     def floor(self) -> str:
         """The lowest potential level's code."""
         return floor_level(self.potential_parameters)
+
+    @property
+    def province_code(self) -> str:
+        """The province the results are for."""
+        return self.results.province
+
+    @property
+    def province_names(self) -> dict[str, str]:
+        """The province's code and Thai and English names (province_code, _th, _en)."""
+        return hierarchy.province(self.province_code)
+
+    @property
+    def province_districts(self) -> int:
+        """How many districts the province has (23 for Nakhon Si Thammarat)."""
+        return len(hierarchy.districts(self.province_code))
+
+    @property
+    def has_agencies(self) -> bool:
+        """Whether the province has lead agencies (Nakhon Si Thammarat's seven, alone)."""
+        return self.province_code == hierarchy.PROVINCE_CODE
+
+    def agency_columns(self, columns: Sequence[str]) -> list[str]:
+        """`columns` without the lead-agency ones when the province has no lead agencies."""
+        return [c for c in columns if self.has_agencies or not c.startswith("agency")]
+
+    def no_agencies(self) -> None:
+        """Say, in place of the lead agencies, that this province has none (nothing when it
+        has)."""
+        if self.has_agencies:
+            return
+        from okanalysis.topics.budget import no_agencies
+
+        exc = no_agencies(self.province_code)
+        notice(exc.expected_th, exc.expected_en, lang=self.lang)
 
     @property
     def headline(self) -> dict:
@@ -299,10 +334,10 @@ def open_district(
     once if needed (see `okanalysis.results.build`) and returns the district's `Report`."""
     lang = resolve_lang(lang)
     setup(lang)
-    code = resolve_amphoe(amphoe_code)
     boundaries = resolve_boundaries(boundary_file)
     results = _results(data_dir, fiscal_year)
-    names = hierarchy.districts().set_index("amphoe_code")
+    code = resolve_amphoe(amphoe_code, results.province)
+    names = hierarchy.districts(results.province).set_index("amphoe_code")
     if code not in results.districts:
         problems = results.manifest["problems"]
         raise OkanalysisError(
@@ -343,7 +378,7 @@ def open_province(
     setup(lang)
     boundaries = resolve_boundaries(boundary_file)
     results = _results(data_dir, fiscal_year)
-    p = hierarchy.province()
+    p = hierarchy.province(results.province)
     return Report(
         None,
         p["province_th"],
@@ -357,16 +392,18 @@ def open_province(
     )
 
 
-def title_text(code: str | None, lang: str = "th") -> str:
-    """The page title of a district's report (or the province summary's, code None)."""
+def title_text(code: str | None, lang: str = "th", province: str | None = None) -> str:
+    """The page title of a district's report (or the province summary's, code None); the
+    province is the district's own, else `province` (default Nakhon Si Thammarat)."""
+    province = code[:2] if code else (province or hierarchy.PROVINCE_CODE)
     if code is None:
-        p = hierarchy.province()
+        p = hierarchy.province(province)
         return (
             f"สรุปภาพรวมจังหวัด{p['province_th']}"
             if lang == "th"
             else f"{p['province_en']}: province summary"
         )
-    names = hierarchy.districts().set_index("amphoe_code")
+    names = hierarchy.districts(province).set_index("amphoe_code")
     if lang == "en":
         return f"{names.at[code, 'amphoe_en']} district report"
     return f"รายงานอำเภอ{names.at[code, 'amphoe_th']}"
@@ -1045,10 +1082,13 @@ def index_html(
     *,
     fiscal_year: int | None = None,
     lang: str = "th",
+    province_code: str = hierarchy.PROVINCE_CODE,
 ) -> str:
     """The reports' front page, in Thai: every district with its headline figures and links
-    to its report, failed reports marked with their error, and the province summary."""
-    p = hierarchy.province()
+    to its report, failed reports marked with their error, and the province summary (of
+    `province_code`; without the lead-agency column outside Nakhon Si Thammarat)."""
+    p = hierarchy.province(province_code)
+    agencies = province_code == hierarchy.PROVINCE_CODE
     t = lang == "th"
     title = (
         f"รายงานรายอำเภอ จังหวัด{p['province_th']}" if t else f"{p['province_en']}: district reports"
@@ -1065,6 +1105,9 @@ def index_html(
                     "column.substitutable_annual", "column.avoidable_annual")
     ] + ["รายงาน" if t else "report"]  # fmt: skip
     nums = {2, 3, 4, 5, 6}
+    if not agencies:  # no lead-agency column outside Nakhon Si Thammarat
+        heads = [h for i, h in enumerate(heads) if i != 1]
+        nums = {i - 1 for i in nums}
     body = []
     failed = []
     for r in rows:
@@ -1101,6 +1144,8 @@ def index_html(
             thai.format_baht(h.get("avoidable_annual_satang"), lang),
             link,
         ]
+        if not agencies:
+            cells = [c for i, c in enumerate(cells) if i != 1]
         body.append(
             "<tr>"
             + "".join(

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from okanalysis.contract import hierarchy
 from okanalysis.contract.dataset import Dataset
 from okanalysis.core import params, paths
 from okanalysis.core.errors import InputError, NothingToShow, OkanalysisError
@@ -58,8 +59,13 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def input_files(data: Path) -> list[Path]:
-    """The files a load reads: the folder's files (not sub-folders), or the file itself."""
+def input_files(data: Path, province: str | None = None) -> list[Path]:
+    """The files a load reads: the folder's files (not sub-folders), or the file itself; in a
+    folder partitioned by province, the files of `province`."""
+    from okanalysis.loading import io
+
+    if province is not None and io.provinces_in(data):
+        return io.province_files(data, province)
     return sorted(p for p in data.iterdir() if p.is_file()) if data.is_dir() else [data]
 
 
@@ -77,10 +83,14 @@ def parameter_digests() -> dict[str, str]:
     return {p.name: file_digest(p) for p in sorted(folder.glob("*.yaml"))}
 
 
-def build_key(data: Path, *, fiscal_year: int | None) -> str:
-    """The key of a build: input files, parameters, package and fiscal year."""
-    inputs = [(p.name, p.stat().st_size, file_digest(p)) for p in input_files(data)]
-    return digest("results-v1", inputs, parameter_digests(), package_signature(), fiscal_year)
+def build_key(data: Path, *, fiscal_year: int | None, province: str | None = None) -> str:
+    """The key of a build: input files, parameters, package and fiscal year (and the province
+    when one is asked for)."""
+    inputs = [(p.name, p.stat().st_size, file_digest(p)) for p in input_files(data, province)]
+    extra = [province] if province is not None else []
+    return digest(
+        "results-v1", inputs, parameter_digests(), package_signature(), fiscal_year, *extra
+    )
 
 
 def fiscal_years(ds: Dataset) -> list[int]:
@@ -129,6 +139,7 @@ def build(
     *,
     out: str | os.PathLike[str] | None = None,
     fiscal_year: int | None = None,
+    province: str | None = None,
     progress: bool = False,
     force: bool = False,
 ) -> Results:
@@ -139,7 +150,11 @@ def build(
     `force`. A table with nothing to show (e.g. fewer than two freedom-table rounds) is kept
     as such with the reason; a table whose computation fails is recorded as a fault, and the
     folder is then never reused, so whatever reads that table fails loudly.
+
+    `province` picks one province of a folder of several (default Nakhon Si Thammarat, see
+    `okanalysis.load`); the manifest records the province the results are for.
     """
+    from okanalysis.loading import io
     from okanalysis.loading.validate import load
 
     started = time.perf_counter()
@@ -148,6 +163,14 @@ def build(
         raise InputError("ไม่พบข้อมูลที่ระบุ", "no data at this path", file=str(data))
     if is_results(data):
         found = open_results(data)
+        if province not in (None, "") and found.province != hierarchy.check_province(province):
+            raise OkanalysisError(
+                f"ผลลัพธ์นี้เป็นของจังหวัด {found.province}",
+                f"these results are for province {found.province}",
+                column="province",
+                value=province,
+                file=str(data),
+            )
         if fiscal_year is not None and found.fiscal_year != int(fiscal_year):
             raise OkanalysisError(
                 f"ผลลัพธ์นี้เป็นปีงบประมาณ {found.fiscal_year}",
@@ -157,7 +180,8 @@ def build(
                 file=str(data),
             )
         return found
-    key = build_key(data, fiscal_year=fiscal_year)
+    province = io.resolve_province(data, province)
+    key = build_key(data, fiscal_year=fiscal_year, province=province)
     root = Path(out) if out else paths.results_root(data)
     target = root / key
     if not force and is_results(target):
@@ -166,11 +190,11 @@ def build(
             found.seconds = time.perf_counter() - started
             return found
 
-    ds = load(data, progress=progress)
+    ds = load(data, province=province, progress=progress)
     timings: dict[str, float] = {"load": round(time.perf_counter() - started, 2)}
     year = choose_year(ds, fiscal_year, str(data))
     present = sorted(set(ds.villages["amphoe_code"].dropna().astype(str)))
-    province = present[0][:2] if present else "80"
+    province = hierarchy.data_province(ds)
     work = root / f".{key}.{os.getpid()}.tmp"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -214,7 +238,7 @@ def build(
         "format_version": FORMAT_VERSION,
         "key": key,
         "source": str(data.resolve()),
-        "inputs": [p.name for p in input_files(data)],
+        "inputs": [io.relative_name(data, p) for p in input_files(data, province)],
         "parameters": parameter_digests(),
         "package": __version__,
         "package_signature": package_signature(),
@@ -244,16 +268,16 @@ def build(
         os.replace(work, target)
     except OSError:  # another process wrote the same key first: theirs is as good
         shutil.rmtree(work, ignore_errors=True)
-    _remove_older(root, manifest["source"], key)
+    _remove_older(root, manifest["source"], key, province=province)
     done = open_results(target)
     done.reused = False
     done.seconds = time.perf_counter() - started
     return done
 
 
-def _remove_older(root: Path, source: str, keep: str, *, newest: int = KEEP) -> None:
-    """Drop all but the `newest` results folders of the same input (a report still reading a
-    recent one is not pulled from under it)."""
+def _remove_older(root: Path, source: str, keep: str, *, province: str, newest: int = KEEP) -> None:
+    """Drop all but the `newest` results folders of the same input and province (a report
+    still reading a recent one is not pulled from under it)."""
     same = []
     for folder in root.iterdir():
         if folder.name == keep or not is_results(folder):
@@ -262,7 +286,7 @@ def _remove_older(root: Path, source: str, keep: str, *, newest: int = KEEP) -> 
             meta = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if meta.get("source") == source:
+        if meta.get("source") == source and str(meta.get("province")) == province:
             same.append((meta.get("created", ""), folder))
     for _, folder in sorted(same, reverse=True)[newest - 1 :]:
         shutil.rmtree(folder, ignore_errors=True)

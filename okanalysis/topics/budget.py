@@ -6,6 +6,10 @@ The seed allocates the district teams' budget by their number of villages, an in
 `parameters/agencies.yaml`; the counts are the seed's and a file that breaks them is refused.
 Money is exact: integer satang throughout, never float. The budget concerns districts, not
 households or persons, so it has nothing for the privacy rule to suppress.
+
+The seven lead agencies and their districts are Nakhon Si Thammarat's own: for another province
+the budget is allocated the same way, but there is no lead agency (the agency columns are
+empty), and anything by agency raises `NothingToShow` ("no lead-agency file for this province").
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from okanalysis.contract import hierarchy, schema
 from okanalysis.contract.dataset import Dataset
 from okanalysis.contract.hierarchy import check_choice, code_at
 from okanalysis.core import params, thai
-from okanalysis.core.errors import OkanalysisError, ParameterError
+from okanalysis.core.errors import NothingToShow, OkanalysisError, ParameterError
 
 #: How many districts each lead agency leads, as the seed fixes it.
 SEED_COUNTS: dict[str, int] = {
@@ -44,14 +48,33 @@ def _refuse(path: Path, line: int | None, th: str, en: str, value: object = None
     raise ParameterError(th, en, file=str(path), row=line, column="districts", value=value)
 
 
-def lead_agencies(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def no_agencies(province: str) -> NothingToShow:
+    """The notice for a province without lead agencies (all but Nakhon Si Thammarat)."""
+    name = hierarchy.province(province)
+    return NothingToShow(
+        f"ไม่มีไฟล์หน่วยงานหลักของจังหวัด{name['province_th']} (หน่วยงานหลัก 7 หน่วยงานใน "
+        "parameters/agencies.yaml เป็นของจังหวัดนครศรีธรรมราช)",
+        f"no lead-agency file for this province, {name['province_en']} (the seven lead agencies "
+        "of parameters/agencies.yaml are Nakhon Si Thammarat's)",
+        column="province",
+        value=province,
+    )
+
+
+def lead_agencies(
+    path: str | os.PathLike[str] | None = None, *, province: str = hierarchy.PROVINCE_CODE
+) -> pd.DataFrame:
     """The lead agency of every district, from `parameters/agencies.yaml`, validated.
 
     One row per district: amphoe_code, agency, agency_th, agency_en. Refused, with the file
     and the agency's line: an unknown or repeated agency, a district that is not one of the
     province's, a district listed twice, an agency leading more or fewer districts than the
-    seed gives it, or a district nobody leads.
+    seed gives it, or a district nobody leads. The agencies are Nakhon Si Thammarat's: for any
+    other `province`, `NothingToShow` (see `no_agencies`).
     """
+    province = hierarchy.check_province(province)
+    if province != hierarchy.PROVINCE_CODE:
+        raise no_agencies(province)
     file = Path(path) if path else params.parameters_dir() / "agencies.yaml"
     data = params.read_yaml(file)
     entries = params.require(data, "agencies", file, kind=list)
@@ -140,8 +163,16 @@ def satang_per_village(per_village: int | str | Decimal) -> int:
 def _districts(
     dataset: Dataset, per_village: int | str | Decimal, agencies: str | os.PathLike[str] | None
 ) -> pd.DataFrame:
-    """Each district with its lead agency, villages, budget and what it spent (exact satang)."""
-    out = hierarchy.districts().merge(lead_agencies(agencies), on="amphoe_code", how="left")
+    """Each district with its lead agency (none outside Nakhon Si Thammarat), villages, budget
+    and what it spent (exact satang)."""
+    province = hierarchy.data_province(dataset)
+    if province == hierarchy.PROVINCE_CODE:
+        leads = lead_agencies(agencies)
+    else:
+        leads = pd.DataFrame(
+            {c: pd.Series([], dtype="str") for c in ["amphoe_code", *AGENCY_COLUMNS]}
+        )
+    out = hierarchy.districts(province).merge(leads, on="amphoe_code", how="left")
     index = pd.Index(out["amphoe_code"])
     villages = code_at(dataset.villages["village_code"], "amphoe").value_counts()
     out["villages"] = villages.reindex(index, fill_value=0).astype("int64").to_numpy()
@@ -156,19 +187,23 @@ def _districts(
     return out
 
 
-def _by(frame: pd.DataFrame, by: str, keys: list[str], columns: list[str]) -> pd.DataFrame:
+def _by(
+    frame: pd.DataFrame, by: str, keys: list[str], columns: list[str], province: str
+) -> pd.DataFrame:
     """Sum the integer columns of the district table per agency or for the province."""
     if by == "amphoe":
         return frame
     if by == "agency":
+        if province != hierarchy.PROVINCE_CODE:
+            raise no_agencies(province)
         grouped = frame.groupby(keys, sort=False)
         out = grouped[columns].sum().reset_index()
         out.insert(len(keys), "districts", grouped.size().to_numpy())
         return out
-    province = hierarchy.province()
+    names = hierarchy.province(province)
     out = pd.DataFrame(frame[columns].sum()).T.astype("int64")
     out.insert(0, "districts", len(frame))
-    for i, (key, value) in enumerate(province.items()):
+    for i, (key, value) in enumerate(names.items()):
         out.insert(i, key, value)
     return out
 
@@ -191,7 +226,7 @@ def allocate(
     check_choice(by, BY, "by")
     districts = _districts(dataset, per_village, agencies)
     money = ["villages", "budget_satang", "spent_satang", "spending_records"]
-    out = _by(districts, by, AGENCY_COLUMNS, money)
+    out = _by(districts, by, AGENCY_COLUMNS, money, hierarchy.data_province(dataset))
     out["balance_satang"] = out["budget_satang"] - out["spent_satang"]
     budget = out["budget_satang"].astype("Float64")
     out["share_spent"] = (out["spent_satang"] / budget.where(budget > 0)).astype("Float64")
@@ -221,11 +256,17 @@ def spending_by_topic(
     )
     topic_columns = [f"topic_{t}" for t in schema.TOPICS]
     districts[topic_columns] = per_topic.astype("int64").to_numpy()
-    summed = _by(districts, by, AGENCY_COLUMNS, ["budget_satang", "spent_satang", *topic_columns])
+    summed = _by(
+        districts,
+        by,
+        AGENCY_COLUMNS,
+        ["budget_satang", "spent_satang", *topic_columns],
+        hierarchy.data_province(dataset),
+    )
     keys = {
         "amphoe": ["amphoe_code", "amphoe_th", "amphoe_en", *AGENCY_COLUMNS],
         "agency": AGENCY_COLUMNS,
-        "province": list(hierarchy.province()),
+        "province": ["province_code", "province_th", "province_en"],
     }[by]
     long = summed.melt(
         id_vars=[*keys, "budget_satang", "spent_satang"],
