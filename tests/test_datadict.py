@@ -23,7 +23,7 @@ def project_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_committed_data_dictionary_is_up_to_date(project_parameters: None) -> None:
     committed = datadict.DOC_PATH.read_text(encoding="utf-8")
     assert committed == datadict.render(), (
-        f"docs/data.md is out of date with okanalysis/schema.py or parameters/: "
+        f"docs/data.md is out of date with okanalysis/contract/schema.py or parameters/: "
         f"regenerate it with `{datadict.REGENERATE}` (or `make docs`) and commit it"
     )
 

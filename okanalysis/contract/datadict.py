@@ -3,7 +3,7 @@
 Everything here is read from `okanalysis.schema` (tables, columns, kinds, choices), from the
 parameters (`ledger_categories.yaml`, `sectors.yaml`) and from the real hierarchy: nothing about a
 column is written twice. The field workbook (`okanalysis.templates`) takes its explanations from
-the same functions. Regenerate with `python -m okanalysis.datadict` after changing any of them.
+the same functions. Regenerate with `python -m okanalysis.contract.datadict` after changing any of them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from okanalysis.core import params, paths, sheets
 from okanalysis.core.thai import format_number
 
 DOC_PATH = paths.DATA_DICTIONARY
-REGENERATE = "python -m okanalysis.datadict"
+REGENERATE = "python -m okanalysis.contract.datadict"
 
 #: Thai and English names of the ledger category kinds, directions and flags.
 CATEGORY_KINDS = {
@@ -530,9 +530,9 @@ def render() -> str:
         "ชุมชนอินทรีย์อยู่ดีมีสุข จังหวัดนครศรีธรรมราช / "
         "Organic community, live well be happy: Nakhon Si Thammarat",
         "",
-        f"> ไฟล์นี้สร้างจาก `okanalysis/schema.py` และ `parameters/` อย่าแก้ด้วยมือ: "
+        f"> ไฟล์นี้สร้างจาก `okanalysis/contract/schema.py` และ `parameters/` อย่าแก้ด้วยมือ: "
         f"แก้ที่ต้นทางแล้วรัน `{REGENERATE}` / This file is generated from "
-        f"`okanalysis/schema.py` and `parameters/`; do not edit it by hand: change the source "
+        f"`okanalysis/contract/schema.py` and `parameters/`; do not edit it by hand: change the source "
         f"and run `{REGENERATE}`.",
         "",
         "## ตาราง / Tables",
@@ -559,7 +559,7 @@ def render() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Write `docs/data.md` (or `--out`); with `--check`, exit 1 if the file is out of date."""
     parser = argparse.ArgumentParser(
-        prog="python -m okanalysis.datadict", description="Write the data dictionary."
+        prog="python -m okanalysis.contract.datadict", description="Write the data dictionary."
     )
     parser.add_argument("--out", type=Path, default=DOC_PATH, help="where to write (docs/data.md)")
     parser.add_argument(

@@ -4,7 +4,7 @@ One sheet per table, named by the table's English name (the loader matches sheet
 the Thai label of each column as its header, a note on each header (English name, kind, allowed
 values), drop-down lists for coded and yes/no columns, and whole-number checks within the
 declared range. The first sheet explains how to fill it in, in Thai then English, from the same
-rules as the data dictionary (`okanalysis.datadict`).
+rules as the data dictionary (`okanalysis.contract.datadict`).
 """
 
 from __future__ import annotations
