@@ -738,3 +738,29 @@ def test_the_scorecard_marks_entries_in_conflict_until_a_new_entry_settles_them(
     frame = scorecard.scorecard(data, amphoe, store=district, round="end-2551", lang="en")
     assert not frame["in_conflict"].any()
     assert "in conflict" not in scorecard.scorecard_html(frame, "en")
+
+
+def test_every_scorecard_cell_shows_its_change_and_the_drill_down_every_round(
+    data, village, tmp_path
+):
+    store = tmp_path / "c.db"
+    _two_rounds(data, store, village)
+    amphoe = data.village(village)["amphoe_code"]
+    frame = scorecard.scorecard(
+        data, amphoe, store=store, round="end-2551", previous="start-2551", lang="en"
+    )
+    row = frame.set_index("unit_code").loc[village]
+    for c in (*COMPONENT_CODES, "overall"):
+        assert row[f"{c}_change"] == scorecard.direction(row[f"{c}_agreed"], row[f"{c}_previous"])
+        assert row[f"{c}_previous"] in ("A", "B", "C")
+    cell = scorecard.scorecard_cell(
+        "B", row["leadership_agreed"], "graded", "en",
+        change=row["leadership_change"], previous=row["leadership_previous"],
+    )  # fmt: skip
+    assert f'data-change="{row["leadership_change"]}"' in cell
+    assert scorecard.ARROWS[row["leadership_change"]] in cell and row["leadership_previous"] in cell
+    drill = scorecard.evidence_html(data, village, store=store, round="end-2551", lang="en")
+    assert "Agreed grades in every round" in drill
+    assert drill.index("start-2551") < drill.index("end-2551")  # oldest first
+    assert scorecard.direction("A", "B") == "up" and scorecard.direction("C", "B") == "down"
+    assert scorecard.direction("B", None) == "new" and scorecard.direction(None, "A") == ""

@@ -197,6 +197,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "same": ("เท่าเดิม", "same"),
     "new": ("ใหม่", "new"),
     "conflict": ("ขัดแย้ง: บันทึกใหม่เพื่อยุติ", "in conflict: save a new entry to settle it"),
+    "all_rounds": ("ระดับที่ตกลงในทุกรอบ", "Agreed grades in every round"),
     "error": (
         "ขออภัย เกิดข้อผิดพลาด โปรดแจ้งทีมวิชาการ",
         "Sorry, something went wrong; please tell the academic team",
@@ -470,6 +471,9 @@ CSS = f"""
 .okd-small-table, .okd-history {{ font-size: 24px; }}
 .okd-opportunities td:nth-child(n+3), .okd-opportunities th:nth-child(n+3) {{ text-align: right; }}
 .okd-conflict {{ color: #D55E00; font-weight: 700; }}
+.okd-change {{ margin-left: 6px; font-size: 20px; white-space: nowrap; }}
+.okd-change-up {{ color: #006b4f; }}
+.okd-change-down {{ color: #D55E00; }}
 .okd-cell small {{ margin-left: 6px; font-size: 20px; }}
 .okd-cell-computed .okd-grade {{ border-style: dashed; opacity: 0.85; }}
 .okd-state {{ display: inline-block; font-size: 20px; padding: 2px 6px; border: 2px solid #555; }}

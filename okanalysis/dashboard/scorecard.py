@@ -36,6 +36,7 @@ from okanalysis.dashboard.kit import (
     esc,
     grade_badge,
     guarded,
+    heading,
     html_box,
     missing,
     name_of,
@@ -91,8 +92,9 @@ def scorecard(
     `previous` (up, down, same, new, or empty).
 
     Columns: unit_code, level, tambon_code, name, then `<c>_computed`, `<c>_agreed`,
-    `<c>_state` for each component and for `overall`, `change`, and `in_conflict` (the
-    round's entries of this unit are in conflict after a merge).
+    `<c>_state`, `<c>_previous` (agreed in the compared round) and `<c>_change` for each
+    component and for `overall`, `change` (the overall's), and `in_conflict` (the round's
+    entries of this unit are in conflict after a merge).
     """
     villages = data.villages.loc[data.villages["amphoe_code"] == amphoe]
     tambons = data.tambons.loc[data.tambons["amphoe_code"] == amphoe]
@@ -142,24 +144,18 @@ def scorecard(
         frame[f"{key}_computed"] = computed
         frame[f"{key}_state"] = state
         column = "overall" if key == "overall" else f"{key}_agreed"
-        if agreed is not None and column in agreed.columns:
-            frame[f"{key}_agreed"] = (
-                frame["unit_code"].map(agreed[column]).where(lambda s: s.isin(GRADES), None)
-            )
-        else:
-            frame[f"{key}_agreed"] = None
-    change = []
-    for _, r in frame.iterrows():
-        now = r["overall_agreed"]
-        then = before["overall"].get(r["unit_code"]) if before is not None else None
-        if now not in GRADES or previous is None:
-            change.append("")
-        elif then not in GRADES:
-            change.append("new")
-        else:
-            d = grade_rank(now) - grade_rank(then)
-            change.append("up" if d > 0 else "down" if d < 0 else "same")
-    frame["change"] = change
+        for name, entries in ((f"{key}_agreed", agreed), (f"{key}_previous", before)):
+            if entries is not None and column in entries.columns:
+                frame[name] = (
+                    frame["unit_code"].map(entries[column]).where(lambda s: s.isin(GRADES), None)
+                )
+            else:
+                frame[name] = None
+        frame[f"{key}_change"] = [
+            direction(now, then) if previous is not None else ""
+            for now, then in zip(frame[f"{key}_agreed"], frame[f"{key}_previous"], strict=True)
+        ]
+    frame["change"] = frame["overall_change"]
     # entries of one unit and round that no entry supersedes (saved apart, then merged): the
     # cell is marked until a new entry that supersedes them all is saved
     frame["in_conflict"] = (
@@ -168,6 +164,20 @@ def scorecard(
         else False
     )
     return frame
+
+
+def direction(now: object, then: object) -> str:
+    """The change of an agreed grade since the compared round: up, down, same, new (no grade
+    then), or "" (no agreed grade now)."""
+    if now not in GRADES:
+        return ""
+    if then not in GRADES:
+        return "new"
+    d = grade_rank(now) - grade_rank(then)
+    return "up" if d > 0 else "down" if d < 0 else "same"
+
+
+ARROWS = {"up": "▲", "down": "▼", "same": "=", "new": "●", "": ""}
 
 
 def filter_scorecard(
@@ -222,14 +232,31 @@ def sort_scorecard(frame: pd.DataFrame, by: object = "unit_code") -> pd.DataFram
     )
 
 
-def scorecard_cell(computed: object, agreed: object, state: str, lang: str = "th") -> str:
-    """A cell: the agreed grade large with the computed one small; dashed when only computed;
-    no data and not applicable as words."""
+def scorecard_cell(
+    computed: object,
+    agreed: object,
+    state: str,
+    lang: str = "th",
+    *,
+    change: str = "",
+    previous: object = None,
+) -> str:
+    """A cell: the agreed grade large with the computed one small, and the direction of change
+    since the compared round with the grade then (▲ B); dashed when only computed; no data and
+    not applicable as words."""
     if agreed in GRADES:
         small = computed if computed in GRADES else "–"
+        since = ""
+        if change:
+            then = f" {previous}" if previous in GRADES else ""
+            since = (
+                f'<span class="okd-change okd-change-{change}" title="{esc(t(change, lang))}">'
+                f"{ARROWS[change]}{then}</span>"
+            )
         return (
-            f'<span class="okd-cell" data-agreed="{agreed}" data-computed="{esc(small)}">'
-            f"{grade_badge(agreed)}<small>{esc(small)}</small></span>"
+            f'<span class="okd-cell" data-agreed="{agreed}" data-computed="{esc(small)}"'
+            f' data-change="{change}">'
+            f"{grade_badge(agreed)}<small>{esc(small)}</small>{since}</span>"
         )
     if computed in GRADES:
         return (
@@ -248,12 +275,19 @@ def scorecard_html(frame: pd.DataFrame, lang: str = "th") -> str:
         t("change", lang),
     ]
     body, attrs = [], []
-    arrows = {"up": "▲", "down": "▼", "same": "=", "new": "●", "": ""}
+    arrows = ARROWS
     for _, r in frame.iterrows():
         cells = [f'<span class="okd-{r["level"]}">{esc(r["name"])}</span>']
         for key in (*COMPONENT_CODES, "overall"):
             cells.append(
-                scorecard_cell(r[f"{key}_computed"], r[f"{key}_agreed"], r[f"{key}_state"], lang)
+                scorecard_cell(
+                    r[f"{key}_computed"],
+                    r[f"{key}_agreed"],
+                    r[f"{key}_state"],
+                    lang,
+                    change=r.get(f"{key}_change", ""),
+                    previous=r.get(f"{key}_previous"),
+                )
             )
         ch = r["change"]
         conflict = (
@@ -312,7 +346,36 @@ def evidence_html(
         t("agreed_grade", lang),
         t("reason", lang).split(" (")[0],
     ]
-    return table(headers, rows, cls="okd-components")
+    return table(headers, rows, cls="okd-components") + rounds_html(code, store=store, lang=lang)
+
+
+def rounds_html(code: str, *, store: Path | None, lang: str = "th") -> str:
+    """A unit's agreed grades in every round, oldest first (the entry in force of each)."""
+    rounds = store_rounds(store)
+    if not rounds:
+        return ""
+    entries = circles.current(store, code)  # the entry in force of each round
+    if entries.empty:
+        return ""
+    order = ["created_at", "uuid"] if "uuid" in entries else ["id"]
+    by_round = entries.sort_values(order).drop_duplicates("round", keep="last").set_index("round")
+    rows = []
+    for r in rounds:
+        if r not in by_round.index:
+            continue
+        e = by_round.loc[r]
+        rows.append(
+            [esc(r), esc(e["date"])]
+            + [grade_badge(e[f"{c}_agreed"], small=True) for c in COMPONENT_CODES]
+            + [grade_badge(e["overall"], small=True)]
+        )
+    headers = [
+        t("round", lang),
+        t("date", lang),
+        *(str(i) for i in range(1, 6)),
+        t("overall", lang),
+    ]
+    return heading(t("all_rounds", lang)) + table(headers, rows, cls="okd-rounds")
 
 
 class DistrictScorecard:
