@@ -227,3 +227,38 @@ def test_the_command_line(results, store, tmp_path, capsys):
     missing = ["pack", "--district", "8099", "--data", str(results.path), "--out", str(out)]
     assert cli.main(missing) == cli.EXIT_ERROR
     assert "8099" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_the_dashboards_serve_the_zip(pack, villages, tmp_path):
+    """`okanalysis dashboard --data amphoe-8015.zip` in chromium: the circle screen and the
+    district scorecard from the pack alone; a village outside the district refused by name."""
+    from tests.support import browser as support
+
+    if not support.CHROMIUM.exists():
+        pytest.skip(f"{support.CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    inside, outside = villages
+    s = dataclasses.replace(
+        server.settings(_copy_zip(pack, tmp_path / "hall")), port=support.free_port()
+    )
+    running = support.Background(s, tmp_path / "server")
+    try:
+        running.wait_ready("circle", 1, timeout=90)
+        with sync_playwright() as p:
+            b = support.launch_chromium(p)
+            page = b.new_page(viewport=support.VIEWPORT)
+            page.goto(running.url("voila/render/circle.ipynb", f"village={inside}"))
+            page.wait_for_selector(f'.okd-village[data-village="{inside}"]', timeout=90_000)
+            page.goto(running.url("voila/render/circle.ipynb", f"village={outside}"))
+            page.wait_for_selector(".okd-note-error", timeout=90_000)
+            text = page.locator(".okd-note-error").first.inner_text()
+            assert outside in text and DISTRICT in text
+            page.goto(running.url("voila/render/district.ipynb", f"amphoe={DISTRICT}"))
+            page.wait_for_selector(".okd-scorecard", timeout=90_000)
+            assert page.locator(f'.okd-scorecard [data-unit="{inside}"]').count() == 1
+            b.close()
+        assert str(s.store) in running.log()
+    finally:
+        running.stop()
