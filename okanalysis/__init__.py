@@ -8,8 +8,8 @@ The layers, bottom to top (imports point only down; tests/test_layers.py checks 
 (errors, paths, labels, Thai formats, parameter files, spreadsheet-safe writing), `contract`
 (the data contract, the Dataset, the hierarchy), `loading`, `topics` (ledger, potential, people,
 plans, centres, finance, standards, budget, privacy), `charts`, `circles`, `grading`, `results`,
-`report`, `dashboard`, `demo`, and the command line. `okanalysis.ledger`, `okanalysis.people`...
-are the topic modules themselves under their short names.
+`pack`, `report`, `dashboard`, `demo`, and the command line. `okanalysis.ledger`,
+`okanalysis.people`... are the topic modules themselves under their short names.
 
 `load` and `Dataset` are imported when first used, so importing a part of the toolkit (a
 dashboard kernel reading results) does not load the validation machinery.

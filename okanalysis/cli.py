@@ -358,6 +358,40 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return dashboard.serve(s)
 
 
+def _district(text: str) -> str:
+    """An argparse `type=` for a district code: 4 digits (Thai digits accepted), e.g. 8015."""
+    from okanalysis.pack.build import check_district
+
+    return check_district(text)
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from okanalysis.pack.build import build
+
+    started = time.perf_counter()
+    built = build(
+        args.district,
+        data=args.data,
+        out=args.out,
+        households=args.households,
+        store=args.store,
+    )
+    size = built.zip.stat().st_size / 1e6
+    personal = (
+        "มีข้อมูลรายครัวเรือน (ข้อมูลส่วนบุคคล ดูแลตาม PDPA) / carries household rows (personal "
+        "data: keep it under the PDPA)"
+        if args.households
+        else "ไม่มีข้อมูลรายครัวเรือน / no household rows"
+    )
+    print(
+        f"ชุดข้อมูลอำเภอ {built.district} / district pack {built.district}: {built.folder}\n"
+        f"ไฟล์ zip / zip: {built.zip} ({size:.1f} MB, {time.perf_counter() - started:.1f} s)\n"
+        f"บันทึกวงเรียนรู้ / circle records: {built.meta['circle_entries']}; {personal}\n"
+        f"เปิดบนเครื่องที่ไม่มีเครือข่าย / open offline: okanalysis dashboard --data {built.zip}"
+    )
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from okanalysis.report import batch
 
@@ -436,7 +470,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_circles)
 
     p = sub.add_parser("dashboard", help="แดชบอร์ดวงเรียนรู้ (Voila) / the circle dashboards")
-    p.add_argument("--data", help="data folder (default $OKANALYSIS_DATA or data/demo)")
+    p.add_argument(
+        "--data",
+        help="data folder, or a district pack (folder or .zip) (default $OKANALYSIS_DATA or "
+        "data/demo)",
+    )
     p.add_argument("--port", type=_port, default=8866, help="port (default 8866)")
     p.add_argument("--lan", action="store_true", help="listen on the network; needs the token")
     p.add_argument("--store", help="the circle store (default data/circles.sqlite)")
@@ -448,6 +486,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a self-signed certificate for this computer to DIR, then stop",
     )
     p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("pack", help="ชุดข้อมูลอำเภอสำหรับเครื่องที่ไม่มีเครือข่าย / a district pack")
+    p.add_argument("--district", type=_district, required=True, help="district code, e.g. 8015")
+    p.add_argument("--data", help="data or results folder (default $OKANALYSIS_DATA or data/demo)")
+    p.add_argument("--out", default="packs", help="output folder (default packs/)")
+    p.add_argument(
+        "--households", action="store_true", help="include household rows (personal data, PDPA)"
+    )
+    p.add_argument("--store", help="the circle store (default data/circles.sqlite)")
+    p.set_defaults(func=cmd_pack)
 
     p = sub.add_parser("batch", help="รายงานรายอำเภอและสรุปจังหวัด / district reports and summary")
     p.add_argument("--data", help="data folder or file (default $OKANALYSIS_DATA or data/demo)")

@@ -22,6 +22,7 @@ LAYERS = (
     "circles",  # the learning-circle store
     "grading",  # indicators, rubric, grades, change
     "results",  # the one owner of computed results
+    "pack",  # a district pack for a laptop with no network
     "report",  # district reports, province summary, the batch
     "dashboard",  # the Voila circle dashboards
     "demo",  # the synthetic demo province

@@ -1499,7 +1499,12 @@ def _merge_into(con: sqlite3.Connection, entries: dict[str, _Entry]) -> int:
     return added
 
 
-def merge(sources: Sequence[str | os.PathLike[str]], into: str | os.PathLike[str]) -> MergeResult:
+def merge(
+    sources: Sequence[str | os.PathLike[str]],
+    into: str | os.PathLike[str],
+    *,
+    keep: Callable[[str], bool] | None = None,
+) -> MergeResult:
     """Bring the entries of other circle stores (laptops, packs) into the store `into`,
     creating it when it does not exist.
 
@@ -1509,7 +1514,9 @@ def merge(sources: Sequence[str | os.PathLike[str]], into: str | os.PathLike[str
     by UUID: one the target holds is not added again, so merging is idempotent and any order
     gives the same entries. All entries are added in one transaction (a new target is built
     beside it and put in place at the end), so a merge that is killed leaves the target as it
-    was or fully merged. Entries keep their UUID, store id and `created_at`.
+    was or fully merged. Entries keep their UUID, store id and `created_at`. With `keep`, only
+    the entries whose unit code `keep(unit_code)` accepts are read (a district pack takes its
+    district's; an entry and what it supersedes share their unit, so no link is cut).
     """
     target = Path(into)
     entries: dict[str, _Entry] = {}
@@ -1521,6 +1528,8 @@ def merge(sources: Sequence[str | os.PathLike[str]], into: str | os.PathLike[str
         finally:
             mem.close()
         for key, entry in found.items():
+            if keep is not None and not keep(str(entry.row["unit_code"])):
+                continue
             read += 1
             if key in entries and entries[key].content() != entry.content():
                 raise _differs(source, key)

@@ -56,6 +56,7 @@ from okanalysis.dashboard.pickers import (
     parse_query,
     search_options,
     tambon_options,
+    unknown_village,
     village_from_query,
     village_options,
     village_title,
@@ -222,9 +223,7 @@ class CircleDashboard:
     def open_village(self, code: object) -> bool:
         """Show a village (checked against the data first); False and a message if unknown."""
         if not self.data.known(code):
-            self.status.value = note(
-                f"{esc(t('unknown_village', self.lang))}: {esc(str(code)[:20])}", "error"
-            )
+            self.status.value = note(esc(unknown_village(self.data, code, self.lang)), "error")
             return False
         code = str(code)
         self.village = code

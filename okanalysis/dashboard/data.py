@@ -227,6 +227,8 @@ class CircleData:
         self.potential_levels = self.potential.labels()
         #: The freedom-table rounds: the usual names for assessment rounds too.
         self.rounds = [str(r) for r in results.manifest.get("freedom_rounds", [])]
+        #: The district of a district pack (`okanalysis pack`), None for a province's results.
+        self.pack_district: str | None = (results.manifest.get("pack") or {}).get("district")
         self._district: District | None = None
 
     # --- the units ------------------------------------------------------------------------------
@@ -235,6 +237,10 @@ class CircleData:
 
     def known(self, code: object) -> bool:
         return isinstance(code, str) and code in self.villages.index
+
+    def outside_pack(self, code: object) -> bool:
+        """True for a unit code outside the district of the pack served (never without one)."""
+        return self.pack_district is not None and not str(code).startswith(self.pack_district)
 
     # --- one district at a time -----------------------------------------------------------------
     @property

@@ -192,11 +192,15 @@ def session_from_form(
     Returns (session, []) or (None, problems).
     """
     problems: list[OkanalysisError] = []
-    if not data.known(unit_code):
+    if not data.known(unit_code) or data.outside_pack(unit_code):
+        key, values = "unknown_village", {}
+        if data.outside_pack(unit_code):
+            key = "outside_pack"
+            values = {"code": str(unit_code)[:20], "district": data.pack_district}
         problems.append(
             OkanalysisError(
-                t("unknown_village", "th"),
-                t("unknown_village", "en"),
+                t(key, "th", **values),
+                t(key, "en", **values),
                 column="unit_code",
                 value=str(unit_code)[:20],
             )

@@ -63,6 +63,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "ไม่พบหมู่บ้านรหัสนี้ในข้อมูล",
         "no village with this code in the data",
     ),
+    "outside_pack": (
+        "หมู่บ้านรหัส {code} ไม่อยู่ในอำเภอ {district} ของชุดข้อมูลอำเภอนี้ จึงเปิดหรือบันทึกไม่ได้",
+        "village {code} is outside district {district}, the district of this pack, so it "
+        "cannot be opened or scored here",
+    ),
     "moo": ("หมู่ที่", "village no."),
     "glance": ("ภาพรวม", "At a glance"),
     "accounts": ("บัญชีครัวเรือน", "Household accounts"),

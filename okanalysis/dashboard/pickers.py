@@ -58,6 +58,15 @@ def parse_query(query: str | None) -> dict[str, str]:
     return {k: v[0].strip() for k, v in pairs.items() if k in ("village", "amphoe", "lang") and v}
 
 
+def unknown_village(data: CircleData, code: object, lang: str = "th") -> str:
+    """Why a village code cannot be shown: outside the pack's district (naming both), or not
+    in the data (plain text; escape it for HTML)."""
+    shown = str(code)[:20]
+    if data.outside_pack(shown):
+        return t("outside_pack", lang, code=shown, district=data.pack_district)
+    return f"{t('unknown_village', lang)}: {shown}"
+
+
 def village_from_query(data: CircleData, query: str | None) -> tuple[str | None, str]:
     """The village a link asks for (`?village=80150101`), checked against the data.
 
@@ -69,6 +78,9 @@ def village_from_query(data: CircleData, query: str | None) -> tuple[str | None,
     code = thai.arabic_digits(code)
     if data.known(code):
         return code, ""
+    if data.outside_pack(code):
+        both = f"{unknown_village(data, code, 'th')} / {unknown_village(data, code, 'en')}"
+        return None, esc(both)
     return None, f"{t('unknown_village', 'th')} / {t('unknown_village', 'en')}: {esc(code[:20])}"
 
 

@@ -88,6 +88,10 @@ class ServerSettings:
     keyfile: Path | None = None
     #: The results folder the kernels read (`with_results` fills it from `data`).
     results: Path | None = None
+    #: A district pack's parameters folder (the kernels read the pack's rubric and parameters).
+    parameters: Path | None = None
+    #: The district of a pack served (None for a province's data or results).
+    pack: str | None = None
 
     @property
     def ip(self) -> str:
@@ -116,8 +120,13 @@ def settings(
 ) -> ServerSettings:
     """Check the options and fill the defaults: a missing data or dashboards folder, a bad port,
     a LAN server without a token, or a certificate without its key (or one that cannot be
-    used) are refused here, before anything starts."""
+    used) are refused here, before anything starts.
+
+    A district pack (`okanalysis pack`: its folder or its `.zip`, unpacked once beside itself)
+    is served from itself: its results, its parameters, and its own store (made on the first
+    opening on this machine) unless `store` names another."""
     from okanalysis.circles import store as circles
+    from okanalysis.pack.opening import is_pack, open_pack
 
     data_path = Path(data) if data is not None else default_data_path()
     if not data_path.exists():
@@ -143,7 +152,12 @@ def settings(
                 "the token must be at least 16 characters long",
                 value="*" * len(token),
             )
-    store_path = Path(store) if store is not None else circles.default_path()
+    pack = open_pack(data_path) if is_pack(data_path) else None
+    if pack is not None:
+        data_path = pack.path
+        store_path = Path(store) if store is not None else pack.store
+    else:
+        store_path = Path(store) if store is not None else circles.default_path()
     s = ServerSettings(
         data=data_path.resolve(),
         store=store_path.resolve(),
@@ -153,6 +167,9 @@ def settings(
         notebooks=folder.resolve(),
         certfile=Path(certfile).resolve() if certfile else None,
         keyfile=Path(keyfile).resolve() if keyfile else None,
+        results=pack.results if pack is not None else None,
+        parameters=pack.parameters if pack is not None else None,
+        pack=pack.district if pack is not None else None,
     )
     if certfile or keyfile:
         ssl_context(s)  # refuses a missing, unreadable or mismatched pair now
@@ -234,13 +251,14 @@ def environment(s: ServerSettings) -> dict[str, str]:
     import plotly
 
     bundle = f"/{PLOTLY_BUNDLE_ROUTE}{PLOTLY_BUNDLE_FILE}?v={plotly.__version__}"
-    paths = [str(PACKAGE_DIR), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    found = [str(PACKAGE_DIR), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
     return {
         DATA_ENV: str(s.data),
         STORE_ENV: str(s.store),
         BUNDLE_ENV: bundle,
-        "JUPYTER_PATH": os.pathsep.join(dict.fromkeys(paths)),
+        "JUPYTER_PATH": os.pathsep.join(dict.fromkeys(found)),
         **({RESULTS_ENV: str(s.results)} if s.results is not None else {}),
+        **({paths.PARAMETERS_ENV: str(s.parameters)} if s.parameters is not None else {}),
     }
 
 
@@ -357,7 +375,15 @@ def banner(s: ServerSettings) -> str:
         f"แดชบอร์ดวงเรียนรู้ / circle dashboard:   {where['circle']}\n"
         f"ตารางคะแนนอำเภอ / district scorecard:   {where['district']}\n"
         f"ข้อมูล / data: {s.data}\nผลลัพธ์ / results: {s.results}\n"
-        f"บันทึกวงเรียนรู้ / circle store: {s.store}\n" + reach + "หยุดด้วย Ctrl+C / stop with Ctrl+C"
+        + (
+            f"ชุดข้อมูลอำเภอ / district pack: {s.pack} (ไม่ต้องใช้เครือข่าย / no network needed;"
+            f" พารามิเตอร์ / parameters: {s.parameters})\n"
+            if s.pack
+            else ""
+        )
+        + f"บันทึกวงเรียนรู้ / circle store: {s.store}\n"
+        + reach
+        + "หยุดด้วย Ctrl+C / stop with Ctrl+C"
     )
 
 
