@@ -82,7 +82,7 @@ class _StoreGiven(argparse.Action):
 
 FORMATS = ("csv", "xlsx", "parquet")
 LANGS = ("th", "en")
-CIRCLE_ACTIONS = ("export", "backup", "merge")
+CIRCLE_ACTIONS = ("export", "backup", "merge", "sheet")
 _scale = _number(
     "--scale",
     integer=False,
@@ -297,6 +297,8 @@ def cmd_circles(args: argparse.Namespace) -> int:
 
     if args.action == "merge":
         return _merge_circles(args)
+    if args.action == "sheet":
+        return _circle_sheet(args)
     if len(args.paths) != 1:
         raise OkanalysisError(
             f"circles {args.action} ต้องการไฟล์ปลายทางไฟล์เดียว",
@@ -315,9 +317,43 @@ def cmd_circles(args: argparse.Namespace) -> int:
     return 0
 
 
+def _circle_sheet(args: argparse.Namespace) -> int:
+    from okanalysis.circles import store as circles
+    from okanalysis.report.sheet import write_sheet
+
+    for option, value in (
+        ("--village", args.village),
+        ("--round", args.round),
+        ("--out", args.out),
+    ):
+        if not value:
+            raise OkanalysisError(
+                f"circles sheet ต้องบอก {option}: circles sheet --village CODE --round R --out FILE.html",
+                f"circles sheet needs {option}: circles sheet --village CODE --round R --out FILE.html",
+                column=option,
+            )
+    if args.paths:
+        raise OkanalysisError(
+            "circles sheet เขียนไฟล์ที่ --out เท่านั้น ไม่รับชื่อไฟล์อื่น",
+            "circles sheet writes only the --out file; it takes no other file",
+            column="FILE",
+            value=" ".join(args.paths),
+        )
+    store = Path(args.store) if args.store else circles.default_path()
+    path = write_sheet(store, args.village, args.round, args.out, lang=args.lang)
+    print(f"เขียนบันทึกวงเรียนรู้สำหรับพิมพ์แล้ว / circle record sheet written: {path}")
+    return 0
+
+
 def _merge_circles(args: argparse.Namespace) -> int:
     from okanalysis.circles import store as circles
 
+    if not args.paths:
+        raise OkanalysisError(
+            "ต้องบอกไฟล์ที่จะรวม: circles merge FILE... --into TARGET",
+            "say which stores to merge: circles merge FILE... --into TARGET",
+            column="FILE",
+        )
     if not args.into:
         raise OkanalysisError(
             "ต้องบอกไฟล์ที่จะรวมเข้า: circles merge FILE... --into TARGET",
@@ -460,13 +496,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", type=_choice("action", CIRCLE_ACTIONS), choices=CIRCLE_ACTIONS)
     p.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="FILE",
-        help="export: OUT.xlsx or OUT.csv; backup: the copy's path; merge: the stores to merge",
+        help="export: OUT.xlsx or OUT.csv; backup: the copy's path; merge: the stores to merge;"
+        " sheet: none (see --out)",
     )
     p.add_argument("--store", help="the store (default data/circles.sqlite or $OKANALYSIS_CIRCLES)")
     p.add_argument("--lang", type=_choice("--lang", LANGS), choices=LANGS, default="th")
     p.add_argument("--into", metavar="TARGET", help="merge: the store to merge into (created)")
+    p.add_argument("--village", help="sheet: the village code, e.g. 80150101")
+    p.add_argument("--round", help="sheet: the assessment round, e.g. start_2551")
+    p.add_argument("--out", metavar="FILE.html", help="sheet: the page to write")
     p.set_defaults(func=cmd_circles)
 
     p = sub.add_parser("dashboard", help="แดชบอร์ดวงเรียนรู้ (Voila) / the circle dashboards")

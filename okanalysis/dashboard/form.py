@@ -8,7 +8,9 @@ from the server's own state (the results), never from the page.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +36,9 @@ from okanalysis.dashboard.kit import (
     heading,
     html_box,
     missing,
+    name_of,
     note,
+    nothing_html,
     num,
     problem_text,
     state_badge,
@@ -42,6 +46,7 @@ from okanalysis.dashboard.kit import (
     table,
 )
 from okanalysis.dashboard.pickers import village_label
+from okanalysis.report.sheet import circle_sheet
 
 
 def computed_grades(data: CircleData, code: str) -> ComputedGrades | None:
@@ -92,6 +97,38 @@ def history_html(entries: pd.DataFrame, lang: str = "th") -> str:
         t("status", lang),
     ]
     return table(headers, body, cls="okd-history")
+
+
+def sheet_link_html(
+    store: Path,
+    village: str | None,
+    round: object,
+    *,
+    lang: str = "th",
+    village_name: str | None = None,
+) -> str:
+    """A download link to the village's one-page circle record for `round` (the whole page as
+    a base64 `data:` URI, nothing fetched from elsewhere), or a note in words when there is no
+    entry yet. The round comes from the page: it is only looked up and escaped, and the file
+    name keeps only safe characters."""
+    r = round.strip() if isinstance(round, str) else ""
+    if village is None or not r:
+        return note(esc(t("sheet_no_round", lang)), "warn")
+    try:
+        if not Path(store).exists():
+            raise NothingToShow("ยังไม่มีบันทึกวงเรียนรู้", "no circle record yet", column="round", value=r)
+        page = circle_sheet(store, village, r, lang=lang, village_name=village_name)
+    except NothingToShow as exc:
+        return nothing_html(exc, lang)
+    data = base64.b64encode(page.encode("utf-8")).decode("ascii")
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", r)[:40]
+    name = f"circle-record-{village}-{safe}.html"
+    label = esc(t("sheet_ready", lang, name=village_name or village, round=r))
+    return note(
+        f'<a download="{esc(name)}" href="data:text/html;charset=utf-8;base64,{data}">'
+        f"&#128438; {label}</a>",
+        "ok",
+    )
 
 
 @dataclass
@@ -359,7 +396,10 @@ class ScoringForm:
         self.correcting = html_box()
         self.history = html_box()
         self.history_label = html_box()
+        self.sheet = w.Button(layout=w.Layout(width="auto", height="48px"))
+        self.sheet_link = html_box()
         self.save.on_click(app.guard(lambda _: self.submit()))
+        self.sheet.on_click(app.guard(lambda _: self.print_sheet()))
         self.round.observe(app.guard(lambda _: self._show_correcting()), "value")
         self.date_be = html_box()
         self.date.observe(app.guard(lambda _: self._show_date()), "value")
@@ -378,6 +418,8 @@ class ScoringForm:
                 self.correcting,
                 self.save,
                 self.message,
+                self.sheet,
+                self.sheet_link,
                 self.history_label,
                 self.history,
             ]
@@ -392,6 +434,8 @@ class ScoringForm:
             "okd-save": self.save,
             "okd-message": self.message,
             "okd-history-box": self.history,
+            "okd-sheet": self.sheet,
+            "okd-sheet-link": self.sheet_link,
         }
         for c in COMPONENT_CODES:
             named |= {
@@ -428,6 +472,7 @@ class ScoringForm:
             self.count_labels[c].value = f"{esc(names[1 if L == 'en' else 0])}&nbsp;"
         self.note_label.value = f"<b>{esc(t('note', L))}</b>"
         self.save.description = t("save", L)
+        self.sheet.description = f"{t('print_sheet', 'th')} / {t('print_sheet', 'en').lower()}"
         self.history_label.value = heading(t("history", L))
         self._show_date()
 
@@ -457,6 +502,7 @@ class ScoringForm:
         )
         self.overall.value = overall
         self.message.value = fault
+        self.sheet_link.value = ""
         self.note.value = ""
         self.refresh()
 
@@ -512,3 +558,13 @@ class ScoringForm:
             self.refresh()
             self.app.stale |= {"glance", "components"}
         return entry
+
+    def print_sheet(self) -> str:
+        """The village's one-page circle record for the form's round, as a download link."""
+        village = self.app.village
+        known = self.app.data.known(village)
+        name = name_of(self.app.data.village(village), self.app.lang) if known else None
+        self.sheet_link.value = sheet_link_html(
+            self.app.store, village, self.round.value, lang=self.app.lang, village_name=name
+        )
+        return self.sheet_link.value

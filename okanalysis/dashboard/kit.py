@@ -182,6 +182,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_saved": ("ยังไม่ได้บันทึก โปรดแก้ไข:", "Not saved; please correct:"),
     "history": ("ประวัติระดับที่ตกลงของหมู่บ้านนี้", "This village's agreed grades so far"),
     "no_history": ("ยังไม่มีการบันทึก", "nothing recorded yet"),
+    "print_sheet": ("พิมพ์บันทึกวงเรียนรู้", "Print the circle record"),
+    "sheet_ready": (
+        "บันทึกวงเรียนรู้ของ {name} รอบ {round}: ดาวน์โหลด แล้วเปิดในเบราว์เซอร์เพื่อพิมพ์ (A4 หนึ่งหน้า)",
+        "The circle record of {name}, round {round}: download it, open it in the browser and"
+        " print it (one A4 page)",
+    ),
+    "sheet_no_round": ("โปรดเลือกรอบการประเมินก่อน", "choose the assessment round first"),
     "status": labels.pair("column.status"),
     "change": ("เปลี่ยนจากรอบก่อน", "change since last round"),
     "previous_round": ("เทียบกับรอบ", "compare with round"),
