@@ -121,7 +121,7 @@ def sheet_link_html(
     except NothingToShow as exc:
         return nothing_html(exc, lang)
     data = base64.b64encode(page.encode("utf-8")).decode("ascii")
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", r)[:40]
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", r).strip("_")[:40] or "round"
     name = f"circle-record-{village}-{safe}.html"
     label = esc(t("sheet_ready", lang, name=village_name or village, round=r))
     return note(

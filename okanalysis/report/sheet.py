@@ -72,13 +72,15 @@ html, body { margin: 0; padding: 0; background: #fff; }
   border-bottom: 2px solid #0072B2; line-height: 1.3; }
 .ok-sheet .ok-sub { color: #333; margin: 0 0 4px; }
 .ok-sheet .ok-where { font-size: 15px; font-weight: 700; margin: 2px 0; }
-.ok-sheet table.ok-facts td { border: 0; padding: 1px 10px 1px 0; }
-.ok-sheet table.ok-facts td:first-child { color: #333; white-space: nowrap; }
-.ok-sheet table.ok-table { width: 100%; margin: 2px 0 4px; font-size: 11.5px; }
+.ok-sheet .ok-facts { display: flex; flex-wrap: wrap; gap: 2px 18px; margin: 2px 0; }
+.ok-sheet .ok-facts span { color: #333; }
+.ok-sheet table.ok-table { width: 100%; margin: 2px 0 4px; font-size: 11px; line-height: 1.35;
+  table-layout: fixed; }
+.ok-sheet table.ok-table th, .ok-sheet table.ok-table td { padding: 2px 4px; }
 .ok-sheet table.ok-table td.ok-text { white-space: pre-wrap; overflow-wrap: anywhere; }
 .ok-sheet table.ok-grades th:nth-child(2), .ok-sheet table.ok-grades th:nth-child(3),
 .ok-sheet table.ok-grades td:nth-child(2), .ok-sheet table.ok-grades td:nth-child(3) {
-  text-align: center; white-space: nowrap; }
+  text-align: center; }
 .ok-sheet tr.ok-overall td { border-top: 2px solid #555; font-weight: 700; }
 .ok-sheet .ok-counts { display: flex; gap: 8px; align-items: flex-start; }
 .ok-sheet .ok-counts table { flex: 1 1 0; }
@@ -189,7 +191,7 @@ def sheet_html(entry: pd.Series, *, village_name: str | None = None, lang: str =
         (_w("date", lang), date),
         (_w("facilitator", lang), _text(entry["facilitator"]) or _w("none", lang)),
     ]
-    facts_html = "".join(f"<tr><td>{esc(k)}</td><td><b>{esc(v)}</b></td></tr>" for k, v in facts)
+    facts_html = "".join(f"<div><span>{esc(k)}</span> <b>{esc(v)}</b></div>" for k, v in facts)
 
     rows = []
     for n, c in enumerate(COMPONENT_CODES, start=1):
@@ -210,9 +212,9 @@ def sheet_html(entry: pd.Series, *, village_name: str | None = None, lang: str =
         for k in ("component", "computed", "agreed", "reason", "evidence")
     )
     grades = (
-        f'<table class="ok-table ok-grades"><colgroup><col style="width:27%">'
-        f'<col style="width:9%"><col style="width:9%"><col style="width:28%">'
-        f'<col style="width:27%"></colgroup><thead><tr>{heads}</tr></thead>'
+        '<table class="ok-table ok-grades"><colgroup><col style="width:22%">'
+        '<col style="width:8%"><col style="width:8%"><col style="width:31%">'
+        f'<col style="width:31%"></colgroup><thead><tr>{heads}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -251,7 +253,7 @@ def sheet_html(entry: pd.Series, *, village_name: str | None = None, lang: str =
 <h1>{esc(_w("title", lang))}</h1>
 <p class="ok-sub">{esc(_w("programme", lang))}</p>
 <p class="ok-where">{esc(where["village"])} {esc(sub)}</p>
-<table class="ok-facts">{facts_html}</table>
+<div class="ok-facts">{facts_html}</div>
 {conflict}
 <h2>{esc(_w("grades", lang))}</h2>
 {grades}
