@@ -159,7 +159,7 @@ def scorecard(
     # entries of one unit and round that no entry supersedes (saved apart, then merged): the
     # cell is marked until a new entry that supersedes them all is saved
     frame["in_conflict"] = (
-        frame["unit_code"].map(agreed["in_conflict"]).fillna(False).astype(bool)
+        frame["unit_code"].map(agreed["in_conflict"].astype(bool)).eq(True)
         if agreed is not None and "in_conflict" in agreed.columns
         else False
     )
