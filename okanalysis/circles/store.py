@@ -1238,13 +1238,12 @@ def check_vision(
     """A statement as a store row (normalised) and every problem found in it."""
     problems: list[OkanalysisError] = []
     if not isinstance(unit_code, str) or not any(
-        re.fullmatch(pattern, unit_code) for pattern in _UNIT_PATTERNS.values()
+        re.fullmatch(_UNIT_PATTERNS[level], unit_code) for level in ("village", "tambon", "amphoe")
     ):
         problems.append(
             OkanalysisError(
-                "รหัสพื้นที่ไม่ถูกต้อง: หมู่บ้าน 8 หลัก ตำบล 6 หลัก อำเภอ 4 หลัก หรือรหัสโซน",
-                "invalid unit code: a village (8 digits), sub-district (6), district (4) or a"
-                " zone id",
+                "รหัสพื้นที่ไม่ถูกต้อง: หมู่บ้าน 8 หลัก ตำบล 6 หลัก หรืออำเภอ 4 หลัก",
+                "invalid unit code: a village (8 digits), sub-district (6) or district (4)",
                 column="unit_code",
                 value=unit_code,
             )
@@ -1280,7 +1279,7 @@ def save_vision(
     own words; return its id in this store. A revised statement is saved the same way: the
     latest (by circle date, then save time) is the one in force, the older ones stay readable.
 
-    Checked first: a village, sub-district, district or zone code, a non-empty statement of at
+    Checked first: a village, sub-district or district code, a non-empty statement of at
     most `VISION_MAX_CHARS` characters, a date as for sessions. Raises `OkanalysisError` (with
     column and value) for the first problem.
     """
