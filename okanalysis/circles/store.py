@@ -318,6 +318,28 @@ MIGRATIONS.append(
         ),
     )
 )
+
+# Migration 3: the community's own words. What "organic community, live well, be happy" means
+# to a unit, said in a circle; a revised statement is a new row, the latest one is in force.
+#: The longest statement a circle may save (characters).
+VISION_MAX_CHARS = 2000
+MIGRATIONS.append(
+    (
+        f"""CREATE TABLE visions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL UNIQUE,
+    store_id TEXT NOT NULL,
+    unit_code TEXT NOT NULL,
+    date TEXT NOT NULL CHECK (date(date) = date),
+    statement TEXT NOT NULL
+        CHECK (length(trim(statement)) > 0 AND length(statement) <= {VISION_MAX_CHARS}),
+    facilitator TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+)""",
+        "CREATE INDEX visions_unit ON visions (unit_code)",
+        *(_append_only("visions", verb) for verb in ("update", "delete")),
+    )
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -1195,6 +1217,136 @@ def component_scores(sessions: pd.DataFrame) -> pd.DataFrame:
     return long.reset_index(drop=True)
 
 
+# --- the community's own words ---------------------------------------------------------------
+#: The columns of `visions`, one row per statement saved.
+VISION_COLUMNS: tuple[str, ...] = (
+    "id",
+    "uuid",
+    "store_id",
+    "unit_code",
+    "date",
+    "statement",
+    "facilitator",
+    "created_at",
+)
+_VISION_CONTENT = VISION_COLUMNS[1:]
+
+
+def check_vision(
+    unit_code: object, statement: object, *, date: object, facilitator: object = ""
+) -> tuple[dict[str, object], list[OkanalysisError]]:
+    """A statement as a store row (normalised) and every problem found in it."""
+    problems: list[OkanalysisError] = []
+    if not isinstance(unit_code, str) or not any(
+        re.fullmatch(_UNIT_PATTERNS[level], unit_code) for level in ("village", "tambon", "amphoe")
+    ):
+        problems.append(
+            OkanalysisError(
+                "รหัสพื้นที่ไม่ถูกต้อง: หมู่บ้าน 8 หลัก ตำบล 6 หลัก หรืออำเภอ 4 หลัก",
+                "invalid unit code: a village (8 digits), sub-district (6) or district (4)",
+                column="unit_code",
+                value=unit_code,
+            )
+        )
+    text = _text(statement, "statement", problems, required=True)
+    if len(text) > VISION_MAX_CHARS:
+        problems.append(
+            OkanalysisError(
+                f"ข้อความยาวเกิน {VISION_MAX_CHARS:,} ตัวอักษร ({len(text):,})",
+                f"the statement is longer than {VISION_MAX_CHARS:,} characters ({len(text):,})",
+                column="statement",
+                value=len(text),
+            )
+        )
+    row: dict[str, object] = {
+        "unit_code": unit_code,
+        "date": _date(date, problems),
+        "statement": text,
+        "facilitator": _text(facilitator, "facilitator", problems, required=False),
+    }
+    return row, problems
+
+
+def save_vision(
+    store: CircleStore | str | os.PathLike[str],
+    unit_code: str,
+    statement: str,
+    *,
+    date: dt.date | str,
+    facilitator: str = "",
+) -> int:
+    """Append what "organic community, live well, be happy" means to a unit, in the circle's
+    own words; return its id in this store. A revised statement is saved the same way: the
+    latest (by circle date, then save time) is the one in force, the older ones stay readable.
+
+    Checked first: a village, sub-district or district code, a non-empty statement of at
+    most `VISION_MAX_CHARS` characters, a date as for sessions. Raises `OkanalysisError` (with
+    column and value) for the first problem.
+    """
+    row, problems = check_vision(unit_code, statement, date=date, facilitator=facilitator)
+    if problems:
+        raise problems[0]
+    row["uuid"] = str(uuid.uuid4())
+    with _opened(store) as st, _transaction(st.connection) as con:
+        row["store_id"] = _store_id(con)
+        row["created_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        return _insert_vision(con, row)
+
+
+def _insert_vision(con: sqlite3.Connection, row: dict[str, object]) -> int:
+    columns = list(_VISION_CONTENT)
+    vision_id = con.execute(
+        f"INSERT INTO visions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [row[c] for c in columns],
+    ).lastrowid
+    assert vision_id is not None
+    return vision_id
+
+
+def visions(
+    store: CircleStore | str | os.PathLike[str], unit_code: str | None = None
+) -> pd.DataFrame:
+    """Every statement saved for a unit (all units when None), oldest first (by circle date,
+    `created_at`, then `uuid`: the same order in every store holding them).
+
+    Columns `VISION_COLUMNS` and `in_force`: True for each unit's latest statement, the one a
+    dashboard or report shows. See `visions_in_force`.
+    """
+    where, params = ("WHERE unit_code = ?", (unit_code,)) if unit_code else ("", ())
+    with _opened(store) as st:
+        rows = st.connection.execute(
+            f"SELECT {', '.join(VISION_COLUMNS)} FROM visions {where}", params
+        ).fetchall()
+    frame = pd.DataFrame(rows, columns=list(VISION_COLUMNS))
+    frame = frame.astype({"id": "int64"})
+    for c in ("uuid", "store_id", "unit_code", "statement", "facilitator"):
+        frame[c] = frame[c].astype("str")
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").astype("datetime64[s]")
+    frame["created_at"] = pd.to_datetime(frame["created_at"], format="ISO8601", utc=True)
+    frame = frame.sort_values(["date", "created_at", "uuid"], kind="stable")
+    frame["in_force"] = False
+    frame.loc[frame.drop_duplicates("unit_code", keep="last").index, "in_force"] = True
+    frame["in_force"] = frame["in_force"].astype(bool)
+    return frame.reset_index(drop=True)
+
+
+def visions_in_force(
+    store: CircleStore | str | os.PathLike[str], unit_code: str | None = None
+) -> pd.DataFrame:
+    """Each unit's statement in force (its latest), by unit code; columns as in `visions`."""
+    frame = visions(store, unit_code)
+    frame = frame.loc[frame["in_force"]]
+    return frame.sort_values("unit_code", kind="stable").reset_index(drop=True)
+
+
+def _vision_rows(con: sqlite3.Connection) -> dict[str, dict[str, object]]:
+    """Every statement of an open, up-to-date store by UUID (what travels in a merge)."""
+    return {
+        str(r[0]): dict(zip(_VISION_CONTENT, r, strict=True))
+        for r in con.execute(f"SELECT {', '.join(_VISION_CONTENT)} FROM visions")
+    }
+
+
 # --- export and backup ----------------------------------------------------------------------------
 _SCORE_LABELS = labels.group("column", _SCORE_FIELDS)
 #: Column headers of the exported table: column -> (Thai, English). People's tables name
@@ -1356,6 +1508,8 @@ class MergeResult:
     already: int
     conflicts: tuple[tuple[str, str], ...]
     in_conflict: int
+    #: statements of the community's own words added to the target (see `save_vision`)
+    visions_added: int = 0
 
 
 _ENTRY_COLUMNS = ("uuid", "store_id", *_SESSION_CONTENT)
@@ -1476,6 +1630,29 @@ def _differs(path: Path, uuid_: str) -> InputError:
     )
 
 
+def _merge_visions(con: sqlite3.Connection, found: dict[str, tuple[dict, Path]]) -> int:
+    """Append, in the caller's transaction, the statements `con` lacks; return how many."""
+    have = _vision_rows(con)
+    added = 0
+    for key, (row, source) in sorted(found.items(), key=lambda kv: (kv[1][0]["created_at"], kv[0])):
+        if key in have:
+            if have[key] != row:
+                raise _differs(source, key)
+            continue
+        try:
+            _insert_vision(con, row)
+        except sqlite3.IntegrityError as e:
+            raise InputError(
+                f"ข้อความ {key} ผิดกฎของไฟล์บันทึกวงเรียนรู้ ({e}) จึงไม่รวม",
+                f"statement {key} breaks the circle store's rules ({e}), so nothing is merged",
+                file=str(source),
+                column="uuid",
+                value=key,
+            ) from e
+        added += 1
+    return added
+
+
 def _merge_into(con: sqlite3.Connection, entries: dict[str, _Entry]) -> int:
     """Append, in the caller's transaction, the entries `con` lacks; return how many."""
     have = _entries(con, Path())
@@ -1520,13 +1697,21 @@ def merge(
     """
     target = Path(into)
     entries: dict[str, _Entry] = {}
+    statements: dict[str, tuple[dict, Path]] = {}
     read = 0
     for source in map(Path, sources):
         mem = _snapshot(source)
         try:
             found = _entries(mem, source)
+            found_visions = _vision_rows(mem)
         finally:
             mem.close()
+        for key, row in found_visions.items():
+            if keep is not None and not keep(str(row["unit_code"])):
+                continue
+            if key in statements and statements[key][0] != row:
+                raise _differs(source, key)
+            statements.setdefault(key, (row, source))
         for key, entry in found.items():
             if keep is not None and not keep(str(entry.row["unit_code"])):
                 continue
@@ -1537,16 +1722,21 @@ def merge(
     if target.exists():
         with open_store(target) as st, _transaction(st.connection) as con:
             added = _merge_into(con, entries)
+            added_visions = _merge_visions(con, statements)
     else:
-        added = _merge_new(target, entries)
+        added, added_visions = _merge_new(target, entries, statements)
     found_conflicts = conflicts(target)
     pairs = tuple(
         dict.fromkeys(zip(found_conflicts["unit_code"], found_conflicts["round"], strict=True))
     )
-    return MergeResult(target, added, read - added, pairs, len(found_conflicts))
+    return MergeResult(
+        target, added, read - added, pairs, len(found_conflicts), visions_added=added_visions
+    )
 
 
-def _merge_new(target: Path, entries: dict[str, _Entry]) -> int:
+def _merge_new(
+    target: Path, entries: dict[str, _Entry], statements: dict[str, tuple[dict, Path]]
+) -> tuple[int, int]:
     """Merge into a new store built beside `target`, then put in place (never over a file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.merging")
@@ -1554,7 +1744,7 @@ def _merge_new(target: Path, entries: dict[str, _Entry]) -> int:
         leftover.unlink(missing_ok=True)
     try:
         with open_store(tmp, create=True) as st, _transaction(st.connection) as con:
-            added = _merge_into(con, entries)
+            added = _merge_into(con, entries), _merge_visions(con, statements)
         try:
             os.link(tmp, target)  # atomic, and never replaces a store made meanwhile
             placed = True
@@ -1567,7 +1757,8 @@ def _merge_new(target: Path, entries: dict[str, _Entry]) -> int:
         if placed:
             return added
         with open_store(target) as st, _transaction(st.connection) as con:
-            return _merge_into(con, entries)  # another process made the target meanwhile
+            # another process made the target meanwhile
+            return _merge_into(con, entries), _merge_visions(con, statements)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -1581,6 +1772,8 @@ __all__ = [
     "SESSION_FRAME_COLUMNS",
     "STATUSES",
     "UNIT_LEVELS",
+    "VISION_COLUMNS",
+    "VISION_MAX_CHARS",
     "CircleSession",
     "CircleStore",
     "ComponentScore",
@@ -1588,6 +1781,7 @@ __all__ = [
     "Participants",
     "backup",
     "check_session",
+    "check_vision",
     "component_scores",
     "conflicts",
     "current",
@@ -1602,4 +1796,7 @@ __all__ = [
     "migrate",
     "open_store",
     "save_session",
+    "save_vision",
+    "visions",
+    "visions_in_force",
 ]

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from okanalysis.circles import store as circles
 from okanalysis.core.errors import NothingToShow
-from okanalysis.dashboard.data import CircleData, agreed_in_force, open_data
+from okanalysis.dashboard.data import CircleData, agreed_in_force, circle_words, open_data
 from okanalysis.dashboard.form import ScoringForm
 from okanalysis.dashboard.kit import (
     CSS,
@@ -327,7 +327,9 @@ class CircleDashboard:
         data = self.data
         if panel == "glance":
             agreed = agreed_in_force(self.store, code)
-            self.texts[panel].value = glance.glance_html(data, code, L, agreed)
+            village = data.village(code)
+            words = circle_words(self.store, [code, str(village.get("tambon_code", code[:6]))])
+            self.texts[panel].value = glance.glance_html(data, code, L, agreed, words)
             update_figure(self.fig_levels, potential.levels_figure(data, code, L))
         elif panel == "potential":
             self.texts[panel].value = potential.potential_html(data, code, L)

@@ -13,6 +13,7 @@ says so in words) or `ResultFault` (computing the table failed: the screen shows
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,16 @@ class District:
     def standards(self) -> pd.DataFrame:
         return self._indexed(rt.STANDARDS, "village")
 
+    @property
+    def visions(self) -> pd.DataFrame:
+        """What the programme means to each village and sub-district, in the words of the data
+        sent in, by unit code (empty for results built before the table existed)."""
+        if rt.VISIONS not in self.results.tables:
+            return pd.DataFrame(columns=["level", "unit_code", "statement"]).set_index(
+                "unit_code", drop=False
+            )
+        return _by_code(self.table(rt.VISIONS))
+
     def grades(self, level: str = "village") -> ComputedGrades:
         """The computed grades of the district's villages (or sub-districts, `level="tambon"`)."""
         if level not in self._grades:
@@ -283,6 +294,19 @@ def agreed_in_force(store: Path | None, code: str) -> pd.Series | None:
         return None
     entries = circles.in_force(store, unit_code=code)
     return entries.iloc[-1] if len(entries) else None
+
+
+def circle_words(store: Path | None, codes: Sequence[str]) -> dict[str, str]:
+    """The statements in force in the circle store (`circles.visions_in_force`) of `codes`, by
+    unit code; empty without a store."""
+    if store is None or not Path(store).exists():
+        return {}
+    found = {}
+    for code in codes:
+        latest = circles.visions_in_force(store, code)
+        if len(latest):
+            found[code] = str(latest["statement"].iloc[-1])
+    return found
 
 
 def open_data(path: str | os.PathLike[str] | None = None) -> CircleData:

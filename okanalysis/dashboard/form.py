@@ -144,6 +144,8 @@ class FormValues:
     overall: object = None
     counts: Mapping[str, object] = field(default_factory=dict)
     note: object = ""
+    #: the community's own words (a new or revised statement; empty: none saved)
+    vision: object = ""
 
 
 def _clean_text(value: object, column: str, limit: int, problems: list[OkanalysisError]) -> str:
@@ -305,18 +307,36 @@ def save_form(
     session, problems = session_from_form(
         form, data=data, unit_code=unit_code, supersedes=supersedes
     )
+    vision_problems: list[OkanalysisError] = []
+    vision = _clean_text(form.vision, "vision", circles.VISION_MAX_CHARS, vision_problems)
+    if session is not None and vision:
+        vision_problems += circles.check_vision(
+            session.unit_code, vision, date=session.date, facilitator=session.facilitator
+        )[1]
+    if vision_problems:
+        session, problems = None, [*problems, *vision_problems]
     if session is None:
         items = "".join(f"<li>{esc(problem_text(p, lang))}</li>" for p in problems)
         return None, note(f"{esc(t('not_saved', lang))}<ul>{items}</ul>", "error")
     try:
         with circles.open_store(store, create=True) as st:
             entry = circles.save_session(st, session, units=frozenset(data.villages.index))
+            if vision:
+                circles.save_vision(
+                    st,
+                    session.unit_code,
+                    vision,
+                    date=session.date,
+                    facilitator=session.facilitator,
+                )
     except OkanalysisError as e:
         return None, note(
             f"{esc(t('not_saved', lang))}<ul><li>{esc(problem_text(e, lang))}</li></ul>", "error"
         )
     name = village_label(data.village(session.unit_code), lang)
     text = t("saved", lang, id=entry, name=name, round=session.round, overall=session.overall)
+    if vision:
+        text += f" {t('vision_saved', lang)}"
     return entry, note(esc(text), "ok")
 
 
@@ -391,6 +411,8 @@ class ScoringForm:
         self.participants_label = html_box()
         self.note = w.Textarea(layout=w.Layout(width="100%", height="56px"))
         self.note_label = html_box()
+        self.vision = w.Textarea(layout=w.Layout(width="100%", height="80px"))
+        self.vision_label = html_box()
         self.save = w.Button(button_style="primary", layout=w.Layout(width="auto", height="56px"))
         self.message = html_box()
         self.correcting = html_box()
@@ -415,6 +437,8 @@ class ScoringForm:
                 *count_rows,
                 self.note_label,
                 self.note,
+                self.vision_label,
+                self.vision,
                 self.correcting,
                 self.save,
                 self.message,
@@ -431,6 +455,7 @@ class ScoringForm:
             "okd-facilitator": self.facilitator,
             "okd-agreed-overall": self.overall,
             "okd-note-text": self.note,
+            "okd-vision-text": self.vision,
             "okd-save": self.save,
             "okd-message": self.message,
             "okd-history-box": self.history,
@@ -471,6 +496,9 @@ class ScoringForm:
             names = {**circles.ROLE_COUNTS, **circles.GENDER_COUNTS, **circles.AGE_BAND_COUNTS}[c]
             self.count_labels[c].value = f"{esc(names[1 if L == 'en' else 0])}&nbsp;"
         self.note_label.value = f"<b>{esc(t('note', L))}</b>"
+        self.vision_label.value = (
+            f"<b>{esc(t('our_words', 'th'))} / {esc(t('our_words', 'en'))}</b>"
+        )
         self.save.description = t("save", L)
         self.sheet.description = f"{t('print_sheet', 'th')} / {t('print_sheet', 'en').lower()}"
         self.history_label.value = heading(t("history", L))
@@ -504,6 +532,7 @@ class ScoringForm:
         self.message.value = fault
         self.sheet_link.value = ""
         self.note.value = ""
+        self.vision.value = ""
         self.refresh()
 
     def _entries(self) -> pd.DataFrame:
@@ -542,6 +571,7 @@ class ScoringForm:
             overall=self.overall.value,
             counts={c: self.counts[c].value for c in circles.COUNT_COLUMNS},
             note=self.note.value,
+            vision=self.vision.value,
         )
 
     def submit(self) -> int | None:

@@ -169,6 +169,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "other_evidence": ("หลักฐานอื่นที่วงพิจารณา", "other evidence weighed"),
     "participants": ("ผู้เข้าร่วม (จำนวนคน ไม่เก็บชื่อ)", "who took part (counts, no names)"),
     "note": ("บันทึกเพิ่มเติม", "note"),
+    "our_words": ("ความหมายของชุมชนเรา", "our community's words"),
+    "tambon_words": ("ความหมายของตำบล", "the sub-district's words"),
+    "no_vision": (
+        "ยังไม่มีข้อความว่าชุมชนอินทรีย์อยู่ดีมีสุขหมายถึงอะไรสำหรับชุมชนนี้",
+        "no statement yet of what 'organic community, live well, be happy' means here",
+    ),
+    "vision_saved": ("บันทึกความหมายของชุมชนแล้ว", "the community's words were saved"),
+    "vision_from_circle": ("จากวงเรียนรู้", "from a learning circle"),
+    "vision_from_data": ("จากข้อมูลที่ส่งมา", "from the data sent in"),
     "save": ("บันทึกระดับที่ตกลง", "Save the agreed grades"),
     "saved": (
         "บันทึกแล้ว (รายการที่ {id}): {name} รอบ {round} ระดับรวม {overall}",

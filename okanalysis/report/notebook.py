@@ -264,6 +264,31 @@ class Report:
             )
         return latest_agreed(sessions, self.assessment_round)
 
+    def visions(self) -> pd.DataFrame:
+        """Each village's own words beside its grade (`visions_beside_grades`): the circle
+        store's latest statement, else the data's; the agreed grade in force, else the computed
+        one. NothingToShow when no village has said what the programme means to it."""
+        from okanalysis.circles import store as circles
+        from okanalysis.results import tables as t
+
+        statements = (
+            self.table(t.VISIONS)
+            if t.VISIONS in self.results.tables
+            else pd.DataFrame(columns=["level", "unit_code", "statement"])
+        )
+        circle = None
+        if self.circle_store is not None and self.circle_store.exists():
+            circle = circles.visions_in_force(self.circle_store)
+            if self.code is not None:
+                circle = circle[circle["unit_code"].astype(str).str.startswith(self.code)]
+        return visions_beside_grades(
+            self.table(t.GRADES_UNITS, level="village"),
+            statements,
+            circle=circle,
+            sessions=self.sessions(),
+            lang=self.lang,
+        )
+
     def grades(self, level: str) -> Any:
         """The computed grades of one level (village or tambon) as `grading.Grades`, read back
         from the results."""
@@ -763,6 +788,87 @@ def latest_agreed(current: pd.DataFrame, assessment_round: str | None = None) ->
         ["unit_code", "component"],
         key=lambda s: s.map(_component_order) if s.name == "component" else s,
     ).reset_index(drop=True)
+
+
+#: The headers of the table of the villages' own words (`Report.visions`).
+VISION_HEADERS: dict[str, tuple[str, str]] = {
+    "name": ("หมู่บ้าน", "village"),
+    "statement": (
+        "ความหมายของชุมชนอินทรีย์อยู่ดีมีสุขในคำของชุมชน",
+        "what it means, in the community's words",
+    ),
+    "grade": ("ระดับรวม", "overall grade"),
+    "grade_from": ("ที่มาของระดับ", "grade from"),
+}
+_GRADE_FROM = {
+    "agreed": ("วงเรียนรู้ตกลง", "agreed in a circle"),
+    "computed": ("คำนวณจากข้อมูล", "computed"),
+}
+
+
+def visions_beside_grades(
+    grades: pd.DataFrame,
+    statements: pd.DataFrame,
+    *,
+    circle: pd.DataFrame | None = None,
+    sessions: pd.DataFrame | None = None,
+    lang: str = "th",
+) -> pd.DataFrame:
+    """Each village's statement of what "organic community, live well, be happy" means to it,
+    beside its overall grade: one row per village with a statement, by unit code.
+
+    `grades` are the computed grades of villages (GRADES_UNITS: unit_code, overall, names);
+    `statements` the data's (VISIONS: unit_code, statement); `circle` the circle store's
+    statements in force (`circles.visions_in_force`), which win over the data's; `sessions`
+    the circle entries (`circles.current`), whose agreed overall grade in force wins over the
+    computed one. Columns: unit_code, the names, statement, statement_from ("circle" or
+    "data"), grade, grade_from (in words, `lang`). NothingToShow when no village has a
+    statement.
+    """
+    from okanalysis.circles import store as circles
+
+    g = grades
+    if "level" in g:
+        g = g.loc[g["level"] == "village"]
+    g = g.drop_duplicates("unit_code").set_index("unit_code")
+    villages = set(g.index.astype(str))
+    said: dict[str, tuple[str, str]] = {}
+    for frame, source in ((statements, "data"), (circle, "circle")):  # the circle's last: wins
+        if frame is None or frame.empty:
+            continue
+        for code, text in zip(frame["unit_code"].astype(str), frame["statement"], strict=True):
+            if code in villages and isinstance(text, str) and text.strip():
+                said[code] = (text.strip(), source)
+    if not said:
+        raise NothingToShow(
+            "ยังไม่มีหมู่บ้านใดบอกว่าชุมชนอินทรีย์อยู่ดีมีสุขหมายถึงอะไรสำหรับตน",
+            "no village has yet said what 'organic community, live well, be happy' means to it",
+        )
+    agreed: dict[str, str] = {}
+    if sessions is not None and not sessions.empty:
+        force = circles.in_force(sessions, level="village")
+        agreed = dict(zip(force["unit_code"].astype(str), force["overall"], strict=True))
+    rows = []
+    for code in sorted(said):
+        text, source = said[code]
+        grade, grade_from = agreed.get(code), "agreed"
+        if grade is None:
+            computed = g.at[code, "overall"] if "overall" in g else None
+            grade, grade_from = (computed if computed in GRADES else None), "computed"
+        names = {c: g.at[code, c] for c in ("name_th", "name_en", "unit_th", "unit_en") if c in g}
+        rows.append(
+            {
+                "unit_code": code,
+                **names,
+                "statement": text,
+                "statement_from": source,
+                "grade": grade,
+                "grade_from": _GRADE_FROM[grade_from][1 if lang == "en" else 0]
+                if grade is not None
+                else "",
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _component_order(code: str) -> int:

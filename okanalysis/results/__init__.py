@@ -42,6 +42,7 @@ from okanalysis.results.tables import (
     TOP_DOWN,
     UNITS,
     VILLAGE_SPENDING,
+    VISIONS,
     ZONES,
 )
 
@@ -72,6 +73,7 @@ __all__ = [
     "TOP_DOWN",
     "UNITS",
     "VILLAGE_SPENDING",
+    "VISIONS",
     "ZONES",
     "ResultFault",
     "Results",

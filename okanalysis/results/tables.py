@@ -42,6 +42,7 @@ ZONES = "zones"
 GRADES_UNITS = "grades_units"
 GRADES_COMPONENTS = "grades_components"
 GRADES_INDICATORS = "grades_indicators"
+VISIONS = "visions"
 
 #: Tables whose rows are single households (personal data, PDPA): shown only when asked for,
 #: and left out of a district pack unless it is made with --households.
@@ -252,6 +253,19 @@ def _zones(ds: Dataset, c: Context) -> pd.DataFrame:
     return ds.zones.copy()
 
 
+def visions(ds: Dataset, c: Context | None = None) -> pd.DataFrame:
+    """What "organic community, live well, be happy" means to each village and sub-district,
+    in its own words (the input `visions` table): `level`, `unit_code`, `statement`, one row
+    per unit with a statement. Community text, not personal figures."""
+    v = ds.visions.loc[:, ["level", "unit_code", "statement"]].copy()
+    v["level"] = v["level"].astype("str")
+    v["unit_code"] = v["unit_code"].astype("str")
+    v["statement"] = v["statement"].astype("object").where(v["statement"].notna(), "")
+    v["statement"] = v["statement"].astype("str").str.strip()
+    v = v.loc[v["statement"] != ""].drop_duplicates("unit_code", keep="last")
+    return v.sort_values("unit_code", kind="stable").reset_index(drop=True)
+
+
 SPECS: tuple[TableSpec, ...] = (
     TableSpec(UNITS, _units, code="village_code"),
     TableSpec(ROLLUP, _rollup),
@@ -289,6 +303,7 @@ SPECS: tuple[TableSpec, ...] = (
     TableSpec(GRADES_UNITS, _grades("units")),
     TableSpec(GRADES_COMPONENTS, _grades("components")),
     TableSpec(GRADES_INDICATORS, _grades("indicators")),
+    TableSpec(VISIONS, visions),
 )
 
 #: Every result table's name, in build order.

@@ -1,6 +1,10 @@
-"""The village at a glance: households, accounts, money leaving, computed and agreed grade."""
+"""The village at a glance: its own words first (what "organic community, live well, be happy"
+means to the village and its sub-district), then households, accounts, money leaving, computed
+and agreed grade."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -40,10 +44,52 @@ def computed_overall(data: CircleData, code: str) -> str | None:
         return None
 
 
-def glance_html(
-    data: CircleData, code: str, lang: str = "th", agreed: pd.Series | None = None
+def input_words(data: CircleData, code: str) -> str | None:
+    """The unit's statement in the data sent in (the VISIONS result table), else None."""
+    try:
+        found = data.of(code).visions
+    except NothingToShow:
+        return None
+    if code not in found.index:
+        return None
+    text = found.at[code, "statement"]
+    return str(text) if isinstance(text, str) and text.strip() else None
+
+
+def words_html(
+    data: CircleData, code: str, lang: str = "th", circle: Mapping[str, str] | None = None
 ) -> str:
-    """The village at a glance: households, accounts, money leaving, grades."""
+    """The village's own statement and its sub-district's, each in a quote box: the circle
+    store's latest (`circle`, by unit code) if any, else the data's; escaped, never markup."""
+    circle = circle or {}
+    village = data.village(code)
+    tambon = str(village.get("tambon_code", code[:6]))
+    parts = []
+    for unit, key in ((code, "our_words"), (tambon, "tambon_words")):
+        text, source = circle.get(unit), "vision_from_circle"
+        if not text:
+            text, source = input_words(data, unit), "vision_from_data"
+        if text:
+            parts.append(
+                f'<blockquote class="okd-vision" style="margin:0 0 8px 0;padding:6px 12px;'
+                f'border-left:4px solid #6a8f3a;background:#f4f8ee;white-space:pre-wrap">'
+                f"{esc(text)}<br><small>— {esc(t(key, lang))} · {esc(t(source, lang))}</small>"
+                "</blockquote>"
+            )
+        elif key == "our_words":
+            parts.append(note(esc(t("no_vision", lang))))
+    return f'<div class="okd-words">{"".join(parts)}</div>'
+
+
+def glance_html(
+    data: CircleData,
+    code: str,
+    lang: str = "th",
+    agreed: pd.Series | None = None,
+    words: Mapping[str, str] | None = None,
+) -> str:
+    """The village at a glance: its own words (`words`: the circle store's statements in force
+    by unit code, see `data.circle_words`), households, accounts, money leaving, grades."""
     r = data.village(code)
     rollup = data.of(code).rollup
     roll = rollup.loc[code] if code in rollup.index else None
@@ -86,6 +132,6 @@ def glance_html(
     )
     year = f"{t('fiscal_year', lang)} {data.year}" if data.year else ""
     return (
-        f'<div class="okd-panel-text">{cards(items)}{warn}'
+        f'<div class="okd-panel-text">{words_html(data, code, lang, words)}{cards(items)}{warn}'
         f'<div class="okd-muted">{esc(year)}</div></div>'
     )
