@@ -195,6 +195,25 @@ def test_components_panel_shows_each_computed_grade_with_its_sentence(data, vill
         assert html.escape(graded.at[c, "evidence_th"]) in text
 
 
+def test_components_panel_shows_next_steps_under_each_component_below_a(data, dataset, village):
+    from okanalysis.grading import grades as grading
+    from okanalysis.grading.steps import next_steps
+
+    graded = data.grades(village).for_unit(village)
+    below = [c for c in COMPONENT_CODES if graded.at[c, "grade"] in ("B", "C")]
+    steps = data.next_steps(village)
+    assert below and not steps.empty
+    assert set(steps["component"]) <= set(below)  # never under an A
+    expected = next_steps(grading.grade(dataset, "village", shareable=True).indicators)
+    expected = expected.loc[expected["unit_code"] == village]
+    assert steps["says_en"].tolist() == expected["says_en"].tolist()
+    text = components.components_html(data, village, "en")
+    assert text.count('class="okd-steps"') == steps["component"].nunique()
+    for said in steps["says_en"]:
+        assert f"<li>{html.escape(said)}</li>" in text
+    assert steps.groupby("component").size().max() <= 3
+
+
 def test_computed_grades_are_the_results_grades(data, dataset, village):
     from okanalysis.grading import grades as grading
 

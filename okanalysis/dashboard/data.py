@@ -23,6 +23,8 @@ import pandas as pd
 from okanalysis.circles import store as circles
 from okanalysis.core import paths
 from okanalysis.core.components import COMPONENT_CODES, GRADES
+from okanalysis.core.errors import OkanalysisError
+from okanalysis.grading import steps as grading_steps
 from okanalysis.results import tables as rt
 from okanalysis.results.store import Results
 from okanalysis.topics import potential
@@ -199,6 +201,21 @@ class District:
             )
         return self._grades[level]
 
+    def next_steps(self, level: str = "village") -> pd.DataFrame:
+        """What would lift each component below A one grade (`grading.steps.next_steps`, up
+        to 3 per unit and component), from the GRADES_INDICATORS table of the level. Empty
+        when the table cannot be read or was graded with another rubric than the one in force:
+        a suggestion is never shown from a rubric that did not give the grade."""
+        key = ("next_steps#", level)
+        if key not in self._frames:
+            try:
+                indicators = self.table(rt.GRADES_INDICATORS, level)
+                found = grading_steps.next_steps(indicators, limit=3)
+            except OkanalysisError:
+                found = pd.DataFrame(columns=list(grading_steps.STEP_COLUMNS))
+            self._frames[key] = found
+        return self._frames[key]  # type: ignore[return-value]
+
     def _indexed(self, name: str, level: str) -> pd.DataFrame:
         key = (f"{name}#indexed", level)
         if key not in self._frames:
@@ -277,6 +294,11 @@ class CircleData:
         """The computed grades of the level of `code` (8 digits: villages; 6: sub-districts)
         in its district."""
         return self.of(code).grades("village" if len(code) == 8 else "tambon")
+
+    def next_steps(self, code: str) -> pd.DataFrame:
+        """The next steps of one village or sub-district (`District.next_steps`)."""
+        steps = self.of(code).next_steps("village" if len(code) == 8 else "tambon")
+        return steps.loc[steps["unit_code"].astype(str) == code]
 
     # --- personal rows: one village, only when asked ---------------------------------------------
     def households(self, village: str) -> pd.DataFrame:

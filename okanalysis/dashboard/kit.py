@@ -114,6 +114,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "level": ("ระดับ", "level"),
     "share": ("สัดส่วน", "share"),
     "evidence": ("หลักฐาน", "evidence"),
+    "next_steps": ("ก้าวต่อไปสู่ระดับ {grade}", "next steps to {grade}"),
     "component": labels.pair("column.component"),
     "overall": labels.pair("grade.overall"),
     "nothing": ("ยังไม่มีข้อมูลส่วนนี้: {why}", "Nothing to show here yet: {why}"),
@@ -502,6 +503,7 @@ CSS = f"""
 .okd-state-not_applicable {{ background: #fff; border-style: dotted; }}
 .okd-state-not_graded {{ background: #f4f4f4; }}
 .okd-muted {{ color: #333; font-size: 20px; }}
+.okd-steps {{ margin: 6px 0 0 0; font-size: 20px; }}
 .okd-tambon {{ font-weight: 700; }}
 .okd-row-village td:first-child {{ padding-left: 32px; }}
 .okd-overall {{ font-size: 28px; margin: 8px 0; }}

@@ -1,5 +1,5 @@
-"""The five components: the computed grade with its evidence sentence, and the agreed grade
-in force."""
+"""The five components: the computed grade with its evidence sentence (and, below A, up to
+three next steps that would lift it), and the agreed grade in force."""
 
 from __future__ import annotations
 
@@ -19,15 +19,29 @@ def component_cell(graded: pd.DataFrame, component: str, lang: str) -> tuple[str
     return state_badge(NO_DATA, lang), ""
 
 
+def steps_html(steps: pd.DataFrame, component: str, lang: str) -> str:
+    """Up to three next steps of one component below A (`CircleData.next_steps`), escaped;
+    "" without any."""
+    rows = steps.loc[steps["component"] == component].head(3)
+    if rows.empty:
+        return ""
+    said = "".join(f"<li>{esc(s)}</li>" for s in rows[f"says_{lang}"])
+    head = esc(t("next_steps", lang, grade=rows["next_grade"].iloc[0]))
+    return f'<div class="okd-steps"><strong>{head}</strong><ul>{said}</ul></div>'
+
+
 def components_html(
     data: CircleData, code: str, lang: str = "th", agreed: pd.Series | None = None
 ) -> str:
     """The five components: computed grade with its evidence sentence, and the agreed grade."""
     grades = data.grades(code)
     graded = grades.for_unit(code)
+    steps = data.next_steps(code)
     rows = []
     for c in COMPONENT_CODES:
         badge, evidence = component_cell(graded, c, lang)
+        if graded.at[c, "grade"] in ("B", "C"):
+            evidence += steps_html(steps, c, lang)
         agreed_grade = agreed.get(f"{c}_agreed") if agreed is not None else None
         rows.append([esc(COMPONENTS[c][1 if lang == "en" else 0]), badge, evidence,
                      grade_badge(agreed_grade)])  # fmt: skip
