@@ -23,7 +23,6 @@ import pandas as pd
 from okanalysis.circles import store as circles
 from okanalysis.core import paths
 from okanalysis.core.components import COMPONENT_CODES, GRADES
-from okanalysis.core.errors import OkanalysisError
 from okanalysis.grading import steps as grading_steps
 from okanalysis.results import tables as rt
 from okanalysis.results.store import Results
@@ -203,17 +202,14 @@ class District:
 
     def next_steps(self, level: str = "village") -> pd.DataFrame:
         """What would lift each component below A one grade (`grading.steps.next_steps`, up
-        to 3 per unit and component), from the GRADES_INDICATORS table of the level. Empty
-        when the table cannot be read or was graded with another rubric than the one in force:
-        a suggestion is never shown from a rubric that did not give the grade."""
+        to 3 per unit and component), from the GRADES_INDICATORS table of the level. A table
+        graded with another rubric than the one in force is refused by `next_steps` (a
+        suggestion is never shown from a rubric that did not give the grade): a fault, shown
+        as one, like a table that cannot be read."""
         key = ("next_steps#", level)
         if key not in self._frames:
-            try:
-                indicators = self.table(rt.GRADES_INDICATORS, level)
-                found = grading_steps.next_steps(indicators, limit=3)
-            except OkanalysisError:
-                found = pd.DataFrame(columns=list(grading_steps.STEP_COLUMNS))
-            self._frames[key] = found
+            indicators = self.table(rt.GRADES_INDICATORS, level)
+            self._frames[key] = grading_steps.next_steps(indicators, limit=3)
         return self._frames[key]  # type: ignore[return-value]
 
     def _indexed(self, name: str, level: str) -> pd.DataFrame:
