@@ -157,6 +157,19 @@ def rss(pid: int) -> int:
     return 0
 
 
+def pss(pid: int) -> int:
+    """Proportional resident memory of a process in bytes (/proc/<pid>/smaps_rollup Pss: each
+    page shared by n processes counted 1/n; 0 once it is gone). Summed over processes it is
+    their resident memory with the shared libraries (pandas, pyarrow...) counted once."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return 0
+    return 0
+
+
 def group_pids(pgid: int) -> list[int]:
     """The processes of a process group (the server and the children it started in it)."""
     found = []
