@@ -446,11 +446,12 @@ def household_levels(summary: pd.DataFrame, parameters: Any = None) -> pd.Series
     if "debt_to_income" in used and "debt_satang" not in summary.columns:
         raise ParameterError(
             "เกณฑ์ระดับศักยภาพใช้หนี้สินเทียบรายได้ แต่ตารางครัวเรือนนี้ไม่มีหนี้สิน (debt_satang)",
-            "a potential rule uses debt over income, but these household rows carry no "
-            "debt_satang",
+            "a potential rule uses debt over income, but these household rows carry no debt_satang",
             column="debt_to_income",
         )
     rows = summary.reset_index(drop=True)
+    if "debt_satang" not in rows.columns:  # no rule reads it (checked above)
+        rows = rows.assign(debt_satang=pd.array([pd.NA] * len(rows), dtype="Int64"))
     level, _, _ = _classify(rows, pp)
     codes = np.array([lv.code for lv in pp.levels] + [pp.not_assessed.code], dtype=object)
     return pd.Series(pd.array(codes[level], dtype="str"), index=summary.index, name="level")
