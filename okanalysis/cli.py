@@ -467,7 +467,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 f"--{option} ใช้คู่กับ --national เท่านั้น",
                 f"--{option} goes with --national only",
                 column=f"--{option}",
-                value=getattr(args, option),
+                value=str(getattr(args, option)),
             )
 
     districts = [d for d in args.districts.split(",") if d.strip()] if args.districts else None
@@ -538,7 +538,7 @@ def _results_build(args: argparse.Namespace) -> int:
                     f"{option} ใช้คู่กับ --provinces เท่านั้น",
                     f"{option} goes with --provinces only",
                     column=option,
-                    value=value,
+                    value=str(value),
                 )
     data = resolve_data(args.data)
     if args.provinces is None:
