@@ -428,8 +428,47 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_national(args: argparse.Namespace) -> int:
+    from okanalysis.report import national
+
+    for option, value in (("--province", args.province), ("--districts", args.districts)):
+        if value:
+            raise OkanalysisError(
+                f"{option} ใช้กับรายงานจังหวัดเดียว ไม่ใช้กับ --national (ใช้ --provinces)",
+                f"{option} is for one province's reports, not --national (use --provinces)",
+                column=option,
+                value=value,
+            )
+    result = national.run(
+        args.data,
+        provinces=args.provinces or "all",
+        out=args.out,
+        engine=args.engine,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        fiscal_year=args.year,
+        force=args.force,
+        lang=args.lang,
+        progress=not args.quiet,
+        log=print,
+    )
+    print(national.describe(result))
+    return EXIT_ERROR if result.failed else 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from okanalysis.report import batch
+
+    if args.national:
+        return _batch_national(args)
+    for option in ("provinces", "workers", "scheduler"):
+        if getattr(args, option) is not None:
+            raise OkanalysisError(
+                f"--{option} ใช้คู่กับ --national เท่านั้น",
+                f"--{option} goes with --national only",
+                column=f"--{option}",
+                value=str(getattr(args, option)),
+            )
 
     districts = [d for d in args.districts.split(",") if d.strip()] if args.districts else None
     result = batch.run(
@@ -447,6 +486,90 @@ def cmd_batch(args: argparse.Namespace) -> int:
         log=print,
     )
     print(batch.describe(result))
+    return EXIT_ERROR if result.failed else 0
+
+
+ENGINES = ("pandas", "duckdb")
+_workers = _number(
+    "--workers",
+    integer=True,
+    minimum=1,
+    maximum=256,
+    th="ต้องเป็นจำนวนเต็ม 1-256",
+    en="must be a whole number from 1 to 256",
+)
+
+
+def _add_results_parser(sub: argparse._SubParsersAction) -> None:
+    """`okanalysis results build`: one province's results, or several provinces' across a
+    Dask cluster with --provinces (and the national index)."""
+    p = sub.add_parser("results", help="ผลลัพธ์ที่คำนวณแล้ว / the computed results")
+    actions = p.add_subparsers(dest="results_action", required=True)
+    b = actions.add_parser("build", help="คำนวณผลลัพธ์ / build the results")
+    b.add_argument("--data", help="data folder or file (default $OKANALYSIS_DATA or data/demo)")
+    b.add_argument("--out", help="results root (default: processed/ beside the data)")
+    b.add_argument(
+        "--engine",
+        type=_choice("--engine", ENGINES),
+        choices=ENGINES,
+        default="pandas",
+        help="pandas (default) or duckdb",
+    )
+    b.add_argument("--year", type=_year, help="fiscal year in BE, e.g. 2551 (default: the latest)")
+    b.add_argument("--force", action="store_true", help="build again even if unchanged")
+    b.add_argument(
+        "--provinces",
+        help="80,81 or all: several provinces across a Dask cluster, and <out>/national.json",
+    )
+    b.add_argument(
+        "--workers", type=_workers, help="--provinces: local worker processes (default: cores)"
+    )
+    b.add_argument("--scheduler", help="--provinces: a Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    b.set_defaults(func=_results_build)
+
+
+def _results_build(args: argparse.Namespace) -> int:
+    from okanalysis.report.notebook import resolve_data
+
+    if args.provinces is None:
+        for option, value in (("--workers", args.workers), ("--scheduler", args.scheduler)):
+            if value is not None:
+                raise OkanalysisError(
+                    f"{option} ใช้คู่กับ --provinces เท่านั้น",
+                    f"{option} goes with --provinces only",
+                    column=option,
+                    value=str(value),
+                )
+    data = resolve_data(args.data)
+    if args.provinces is None:
+        from okanalysis.results.build import build
+        from okanalysis.results.provinces import engine_options
+
+        built = build(
+            data,
+            out=args.out,
+            fiscal_year=args.year,
+            force=args.force,
+            progress=not args.quiet,
+            **engine_options(args.engine),
+        )
+        how = "ใช้ผลลัพธ์เดิม / reused" if built.reused else f"{built.seconds:.1f} s"
+        print(f"ผลลัพธ์ / results: {built.path} ({how})")
+        return EXIT_ERROR if built.manifest.get("faults") else 0
+    from okanalysis.results.provinces import build_provinces
+
+    result = build_provinces(
+        data,
+        args.provinces,
+        out=args.out,
+        engine=args.engine,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=not args.quiet,
+        fiscal_year=args.year,
+        force=args.force,
+    )
+    print(result.describe())
     return EXIT_ERROR if result.failed else 0
 
 
@@ -550,7 +673,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=_year, help="fiscal year in BE, e.g. 2551 (default: the latest)")
     p.add_argument("--round", help="circle assessment round (default: each unit's latest)")
     p.add_argument("--boundaries", help="boundary GeoJSON for the potential maps")
+    p.add_argument(
+        "--national",
+        action="store_true",
+        help="the national summary of several provinces (<out>/national/index.html)",
+    )
+    p.add_argument("--provinces", help="--national: 80,81 or all (default all)")
+    p.add_argument(
+        "--engine",
+        type=_choice("--engine", ENGINES),
+        choices=ENGINES,
+        default="pandas",
+        help="--national: pandas (default) or duckdb",
+    )
+    p.add_argument("--workers", type=_workers, help="--national: local Dask worker processes")
+    p.add_argument("--scheduler", help="--national: a Dask scheduler, e.g. tcp://host:8786")
     p.set_defaults(func=cmd_batch)
+    _add_results_parser(sub)
     return parser
 
 

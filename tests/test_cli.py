@@ -35,6 +35,11 @@ BAD = {
     "batch lang": (["batch", "--lang", "fr"], "--lang"),
     "circles lang": (["circles", "export", "out.xlsx", "--lang", "de"], "--lang"),
     "circles action": (["circles", "delete", "out.xlsx"], "action"),
+    "results engine": (["results", "build", "--engine", "spark"], "--engine"),
+    "results workers zero": (["results", "build", "--workers", "0"], "--workers"),
+    "batch engine": (["batch", "--national", "--engine", "polars"], "--engine"),
+    "results workers without provinces": (["results", "build", "--workers", "2"], "--workers"),
+    "batch provinces without national": (["batch", "--provinces", "80,81"], "--provinces"),
 }
 
 

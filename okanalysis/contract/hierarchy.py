@@ -101,6 +101,32 @@ def data_province(dataset: Dataset) -> str:
     return str(given) if given else province_of(dataset.villages)
 
 
+#: The regions of the kingdom by DOPA province-code range (geothai carries no region):
+#: code, Thai and English names, in the order the national summary lists them.
+REGIONS: dict[str, tuple[str, str]] = {
+    "north": ("ภาคเหนือ", "north"),
+    "northeast": ("ภาคตะวันออกเฉียงเหนือ", "northeast"),
+    "central": ("ภาคกลาง", "central"),
+    "east": ("ภาคตะวันออก", "east"),
+    "south": ("ภาคใต้", "south"),
+}
+
+
+def region(province_code: str) -> str:
+    """The region of a province by its code's range: south (80-96), east (20-27), northeast
+    (30-49), north (50-67) or central (10-19, 70-77)."""
+    code = int(check_province(province_code))
+    if code >= 80:
+        return "south"
+    if 20 <= code < 30:
+        return "east"
+    if 30 <= code < 50:
+        return "northeast"
+    if 50 <= code < 70:
+        return "north"
+    return "central"
+
+
 def province(province_code: str = PROVINCE_CODE) -> dict[str, str]:
     """The province's code and Thai and English names."""
     p = geothai.province(check_province(province_code))

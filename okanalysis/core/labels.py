@@ -166,6 +166,39 @@ _COLUMNS: dict[str, tuple[str, str]] = {
         "spent yearly on goods the community could make",
     ),
     "column.avoidable_annual": ("รายจ่ายที่ลดได้ต่อปี", "avoidable spending per year"),
+    # the national summary (`okanalysis.results.national`)
+    "column.region_th": ("ภาค", "region"),
+    "column.provinces": ("จังหวัด", "provinces"),
+    "column.provinces_built": ("จังหวัดที่คำนวณแล้ว", "provinces built"),
+    "column.households_assessed": ("ครัวเรือนที่ประเมินได้", "households assessed"),
+    "column.median_income_annual_satang": ("รายได้ต่อปี (มัธยฐาน)", "median yearly income"),
+    "column.median_income_per_member_month_satang": (
+        "รายได้ต่อคนต่อเดือน (มัธยฐาน)",
+        "median monthly income per member",
+    ),
+    "column.substitutable_annual_satang": (
+        "เงินออกไปซื้อสิ่งที่ผลิตเองได้ต่อปี",
+        "spent yearly on goods the community could make",
+    ),
+    "column.avoidable_annual_satang": ("รายจ่ายที่ลดได้ต่อปี", "avoidable spending per year"),
+    "column.outflow_rows_hidden": (
+        "รายการที่ไม่นับเพราะกลุ่มเล็ก",
+        "items not counted (small groups)",
+    ),
+    "column.computed_A_share": ("สัดส่วนระดับ A จากข้อมูล", "share at A, computed"),
+    "column.agreed_A_share": ("สัดส่วนระดับ A ที่วงตกลง", "share at A, agreed"),
+    "column.rank_top_level": ("อันดับระดับศักยภาพสูงสุด", "rank: top potential level"),
+    "column.rank_median_income": ("อันดับรายได้มัธยฐาน", "rank: median income"),
+    "column.rank_computed_grades": ("อันดับระดับ A จากข้อมูล", "rank: A, computed"),
+    "column.rank_agreed_grades": ("อันดับระดับ A ที่วงตกลง", "rank: A, agreed"),
+    "column.average_per_buyer_satang": (
+        "เฉลี่ยต่อครัวเรือนที่ซื้อ",
+        "average per buying household",
+    ),
+    "column.name_th": ("ชื่อ", "name"),
+    "column.engine": ("วิธีคำนวณ", "engine"),
+    "column.seconds": ("วินาที", "seconds"),
+    "column.error": ("ข้อผิดพลาด", "error"),
 }
 for _g in GRADES:
     _COLUMNS[f"column.computed_{_g}"] = (f"ระดับ {_g} จากข้อมูล", f"computed {_g}")

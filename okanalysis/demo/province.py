@@ -75,18 +75,8 @@ COASTAL_PROVINCES = frozenset(
 
 
 def region(province: str) -> str:
-    """The region of a province by its code's range: south (80-96), east (20-27), northeast
-    (30-49), north (50-67) or central (10-19, 70-77)."""
-    code = int(province)
-    if code >= 80:
-        return "south"
-    if 20 <= code < 30:
-        return "east"
-    if 30 <= code < 50:
-        return "northeast"
-    if 50 <= code < 70:
-        return "north"
-    return "central"
+    """The region of a province (`hierarchy.region`: by its code's range)."""
+    return hierarchy.region(province)
 
 
 def villages_at_scale_1(province: str) -> int:

@@ -4,6 +4,7 @@ The names below are this layer's public API (what the report notebooks call); mo
 okanalysis import the module that defines a name, never this file.
 """
 
+from okanalysis.report.national import NationalReport, open_national
 from okanalysis.report.notebook import (
     DEFAULT_DATA,
     GRADE_CLASSES,
@@ -75,6 +76,7 @@ __all__ = [
     "TEMPLATES",
     "VISION_HEADERS",
     "MissingData",
+    "NationalReport",
     "Report",
     "cards",
     "chart_count",
@@ -96,6 +98,7 @@ __all__ = [
     "level_rules",
     "notice",
     "open_district",
+    "open_national",
     "open_province",
     "rank",
     "reader_notebook",

@@ -9,6 +9,8 @@ file.
 """
 
 from okanalysis.results.build import build
+from okanalysis.results.national import open_index
+from okanalysis.results.provinces import NationalBuild, ProvinceOutcome, build_provinces
 from okanalysis.results.store import (
     ResultFault,
     Results,
@@ -75,9 +77,13 @@ __all__ = [
     "VILLAGE_SPENDING",
     "VISIONS",
     "ZONES",
+    "NationalBuild",
+    "ProvinceOutcome",
     "ResultFault",
     "Results",
     "build",
+    "build_provinces",
     "is_results",
     "open",
+    "open_index",
 ]
