@@ -450,6 +450,96 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_ERROR if result.failed else 0
 
 
+RESULTS_ACTIONS = ("build",)
+ENGINES = ("pandas", "duckdb")
+
+
+def _memory_limit(text: str) -> str:
+    """An argparse `type=` for --memory-limit: a size such as 2GB or 512MB."""
+    from okanalysis.results.engine import check_memory_limit
+
+    try:
+        return str(check_memory_limit(arabic_digits(str(text).strip())))
+    except OkanalysisError as exc:
+        raise OkanalysisError(
+            exc.expected_th, exc.expected_en, column="--memory-limit", value=text
+        ) from None
+
+
+_threads = _number(
+    "--threads",
+    integer=True,
+    minimum=1,
+    th="จำนวนเธรดต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป",
+    en="threads must be a whole number of 1 or more",
+)
+
+
+def _results_build(args: argparse.Namespace) -> int:
+    """`okanalysis results build`: compute the results folder (or reuse it), print its path and
+    how long each part took."""
+    from okanalysis.core import paths, thai
+    from okanalysis.results.build import build
+
+    data = Path(args.data) if args.data else paths.data_dir()
+    year = args.year if args.year is None or args.year >= 2400 else thai.be_year(args.year)
+    r = build(
+        data,
+        out=args.out,
+        fiscal_year=year,
+        province=args.province,
+        progress=not args.quiet,
+        force=args.force,
+        engine=args.engine,
+        memory_limit=args.memory_limit,
+        threads=args.threads,
+    )
+    how = r.manifest.get("engine", {"name": "pandas"})
+    built_by = how.get("name", "pandas")
+    if r.reused:
+        state = f"ใช้ผลลัพธ์เดิม (คำนวณด้วย {built_by}) / reused (computed with {built_by})"
+    else:
+        state = f"คำนวณแล้วด้วย {built_by} / computed with {built_by}"
+    print(f"ผลลัพธ์ / results: {r.path}")
+    print(f"{state}: {r.seconds:.1f} s")
+    if not r.reused:
+        seconds = r.manifest.get("seconds", {})
+        parts = ", ".join(f"{name} {value:.2f}" for name, value in seconds.items())
+        print(f"เวลา (วินาที) / seconds: {parts}")
+    faults = r.manifest.get("faults") or []
+    if faults:
+        print(f"ตารางที่คำนวณไม่ได้ / tables that failed: {', '.join(faults)}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    return _results_build(args)
+
+
+def _add_results_parser(sub: argparse._SubParsersAction) -> None:
+    """`okanalysis results build [...]`."""
+    p = sub.add_parser("results", help="ผลลัพธ์ที่คำนวณแล้ว / the results store")
+    p.add_argument("action", type=_choice("action", RESULTS_ACTIONS), choices=RESULTS_ACTIONS)
+    p.add_argument("--data", help="data folder or file (default $OKANALYSIS_DATA or data/demo)")
+    p.add_argument(
+        "--out", help="results root (default $OKANALYSIS_CACHE or processed/ beside the data)"
+    )
+    p.add_argument(
+        "--engine",
+        type=_choice("--engine", ENGINES),
+        choices=ENGINES,
+        default="pandas",
+        help="pandas (default) or duckdb: the ledger out of core, from Parquet",
+    )
+    p.add_argument("--memory-limit", type=_memory_limit, help="duckdb: memory it may use, e.g. 2GB")
+    p.add_argument("--threads", type=_threads, help="duckdb: threads (default: one per core)")
+    p.add_argument("--year", type=_year, help="fiscal year in BE, e.g. 2551 (default: the latest)")
+    p.add_argument("--province", help="province code, e.g. 81 (default 80)")
+    p.add_argument("--force", action="store_true", help="compute again even if unchanged")
+    p.set_defaults(func=cmd_results)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="okanalysis",
@@ -551,6 +641,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--round", help="circle assessment round (default: each unit's latest)")
     p.add_argument("--boundaries", help="boundary GeoJSON for the potential maps")
     p.set_defaults(func=cmd_batch)
+
+    _add_results_parser(sub)
     return parser
 
 

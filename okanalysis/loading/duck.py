@@ -148,7 +148,10 @@ def _source(con: Any, files: LedgerFiles) -> str:
 
 
 def _id_ok(column: str) -> str:
-    return f"regexp_full_match({column}, {_quote(schema.ID_PATTERN.strip('^$'))})"
+    """SQL: `column` has the form of an id, as the pandas check reads `schema.ID_PATTERN`
+    (Python's `$` also matches before a final line break)."""
+    pattern = _quote(schema.ID_PATTERN.removeprefix("^").removesuffix("$"))
+    return f"regexp_full_match(regexp_replace({column}, '\n$', ''), {pattern})"
 
 
 # one flag per check, in the order the pandas checks report a row's problems; a `required`
