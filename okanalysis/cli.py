@@ -489,7 +489,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_ERROR if result.failed else 0
 
 
-ENGINES = ("pandas", "duckdb")
+ENGINES = (
+    "pandas",
+    "duckdb",
+)  # okanalysis.results.engine.ENGINES (not imported: the CLI starts fast)
 _workers = _number(
     "--workers",
     integer=True,
@@ -498,6 +501,25 @@ _workers = _number(
     th="ต้องเป็นจำนวนเต็ม 1-256",
     en="must be a whole number from 1 to 256",
 )
+_threads = _number(
+    "--threads",
+    integer=True,
+    minimum=1,
+    th="จำนวนเธรดต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป",
+    en="threads must be a whole number of 1 or more",
+)
+
+
+def _memory_limit(text: str) -> str:
+    """An argparse `type=` for --memory-limit: a size such as 2GB or 512MB."""
+    from okanalysis.results.engine import check_memory_limit
+
+    try:
+        return str(check_memory_limit(arabic_digits(str(text).strip())))
+    except OkanalysisError as exc:
+        raise OkanalysisError(
+            exc.expected_th, exc.expected_en, column="--memory-limit", value=text
+        ) from None
 
 
 def _add_results_parser(sub: argparse._SubParsersAction) -> None:
@@ -507,15 +529,20 @@ def _add_results_parser(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="results_action", required=True)
     b = actions.add_parser("build", help="คำนวณผลลัพธ์ / build the results")
     b.add_argument("--data", help="data folder or file (default $OKANALYSIS_DATA or data/demo)")
-    b.add_argument("--out", help="results root (default: processed/ beside the data)")
+    b.add_argument(
+        "--out", help="results root (default $OKANALYSIS_CACHE or processed/ beside the data)"
+    )
     b.add_argument(
         "--engine",
         type=_choice("--engine", ENGINES),
         choices=ENGINES,
         default="pandas",
-        help="pandas (default) or duckdb",
+        help="pandas (default) or duckdb: the ledger out of core, from Parquet",
     )
+    b.add_argument("--memory-limit", type=_memory_limit, help="duckdb: memory it may use, e.g. 2GB")
+    b.add_argument("--threads", type=_threads, help="duckdb: threads (default: one per core)")
     b.add_argument("--year", type=_year, help="fiscal year in BE, e.g. 2551 (default: the latest)")
+    b.add_argument("--province", help="one province of a folder of several, e.g. 81 (default 80)")
     b.add_argument("--force", action="store_true", help="build again even if unchanged")
     b.add_argument(
         "--provinces",
@@ -529,6 +556,9 @@ def _add_results_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _results_build(args: argparse.Namespace) -> int:
+    """`okanalysis results build`: compute the results folder (or reuse it), print its path and
+    how long each part took; with --provinces, every province across a Dask cluster."""
+    from okanalysis.core import thai
     from okanalysis.report.notebook import resolve_data
 
     if args.provinces is None:
@@ -540,37 +570,62 @@ def _results_build(args: argparse.Namespace) -> int:
                     column=option,
                     value=str(value),
                 )
-    data = resolve_data(args.data)
-    if args.provinces is None:
-        from okanalysis.results.build import build
-        from okanalysis.results.provinces import engine_options
-
-        built = build(
-            data,
-            out=args.out,
-            fiscal_year=args.year,
-            force=args.force,
-            progress=not args.quiet,
-            **engine_options(args.engine),
+    elif args.province is not None:
+        raise OkanalysisError(
+            "--province ใช้กับจังหวัดเดียว ใช้ --provinces อย่างใดอย่างหนึ่ง",
+            "--province is for one province; give either --province or --provinces",
+            column="--province",
+            value=args.province,
         )
-        how = "ใช้ผลลัพธ์เดิม / reused" if built.reused else f"{built.seconds:.1f} s"
-        print(f"ผลลัพธ์ / results: {built.path} ({how})")
-        return EXIT_ERROR if built.manifest.get("faults") else 0
-    from okanalysis.results.provinces import build_provinces
+    data = resolve_data(args.data)
+    year = args.year if args.year is None or args.year >= 2400 else thai.be_year(args.year)
+    if args.provinces is not None:
+        from okanalysis.results.provinces import build_provinces
 
-    result = build_provinces(
+        result = build_provinces(
+            data,
+            args.provinces,
+            out=args.out,
+            engine=args.engine,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=not args.quiet,
+            fiscal_year=year,
+            force=args.force,
+            memory_limit=args.memory_limit,
+            threads=args.threads,
+        )
+        print(result.describe())
+        return EXIT_ERROR if result.failed else 0
+    from okanalysis.results.build import build
+
+    r = build(
         data,
-        args.provinces,
         out=args.out,
-        engine=args.engine,
-        workers=args.workers,
-        scheduler=args.scheduler,
+        fiscal_year=year,
+        province=args.province,
         progress=not args.quiet,
-        fiscal_year=args.year,
         force=args.force,
+        engine=args.engine,
+        memory_limit=args.memory_limit,
+        threads=args.threads,
     )
-    print(result.describe())
-    return EXIT_ERROR if result.failed else 0
+    built_by = r.manifest.get("engine", {"name": "pandas"}).get("name", "pandas")
+    if r.reused:
+        state = f"ใช้ผลลัพธ์เดิม (คำนวณด้วย {built_by}) / reused (computed with {built_by})"
+    else:
+        state = f"คำนวณแล้วด้วย {built_by} / computed with {built_by}"
+    print(f"ผลลัพธ์ / results: {r.path}")
+    print(f"{state}: {r.seconds:.1f} s")
+    if not r.reused:
+        seconds = r.manifest.get("seconds", {})
+        parts = ", ".join(f"{name} {value:.2f}" for name, value in seconds.items())
+        print(f"เวลา (วินาที) / seconds: {parts}")
+    faults = r.manifest.get("faults") or []
+    if faults:
+        print(f"ตารางที่คำนวณไม่ได้ / tables that failed: {', '.join(faults)}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -93,16 +93,18 @@ def test_a_failed_province_is_named_while_the_others_build(two_provinces, tmp_pa
     assert index["provinces"]["81"]["error_en"]
 
 
-def test_engines_this_build_lacks_are_refused_before_anything_starts(two_provinces, tmp_path):
-    import inspect
-
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("engine", "spark"), ("memory_limit", "lots"), ("threads", 0)],
+)
+def test_bad_engine_settings_are_refused_before_anything_starts(
+    two_provinces, tmp_path, option, value
+):
     from okanalysis.core.errors import OkanalysisError
-    from okanalysis.results.build import build
 
-    if "engine" in inspect.signature(build).parameters:
-        pytest.skip("results.build takes engine= here")
-    with pytest.raises(OkanalysisError, match="engine"):
-        build_provinces(two_provinces, "80", out=tmp_path, engine="duckdb", workers=1)
+    with pytest.raises(OkanalysisError) as raised:
+        build_provinces(two_provinces, "80", out=tmp_path, workers=1, **{option: value})
+    assert raised.value.column == option
     assert not (tmp_path / national.INDEX).exists()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -109,6 +110,11 @@ class Dataset:
     validated: bool = False
     #: The province code the data is for (None: the province its villages lie in).
     province: str | None = None
+    #: An out-of-core ledger (the DuckDB results engine): the `ledger` table is then an empty
+    #: stand-in, and everything derived from the ledger comes from this source's
+    #: `cube(layout, thresholds)` (see `okanalysis.topics.ledger.cube`); its `rows` are the
+    #: ledger's good rows. None: the ledger is the `ledger` table.
+    ledger_source: Any = None
 
     def __post_init__(self) -> None:
         given = dict(self.tables)
@@ -150,6 +156,7 @@ class Dataset:
         _check_names(tables)
         new = Dataset.__new__(Dataset)
         fields = {"problems": self.problems, "source": self.source, "province": self.province}
+        fields["ledger_source"] = None if "ledger" in tables else self.ledger_source
         new.__dict__.update(fields, validated=self.validated and not tables)
         stored = {
             name: _read_only(tables[name].copy(deep=False)) if name in tables else frame
@@ -167,6 +174,11 @@ class Dataset:
         new for a table replaced. A cache holds it to know what it was computed from."""
         return self._keys[name]
 
+    def _rows(self, name: str) -> int:
+        if name == "ledger" and self.ledger_source is not None:
+            return int(self.ledger_source.rows)
+        return len(self._stored[name])
+
     @property
     def ok(self) -> bool:
         """True when nothing was rejected."""
@@ -179,7 +191,7 @@ class Dataset:
             {
                 "table": list(schema.TABLE_ORDER),
                 "table_th": [schema.TABLES[t].th for t in schema.TABLE_ORDER],
-                "rows": [len(self._stored[t]) for t in schema.TABLE_ORDER],
+                "rows": [self._rows(t) for t in schema.TABLE_ORDER],
                 "problems": [int(counts.get(t, 0)) for t in schema.TABLE_ORDER],
             }
         )

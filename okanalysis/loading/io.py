@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,6 +207,25 @@ def resolve_province(path: str | os.PathLike[str], province: object = None) -> s
     )
 
 
+def table_files(
+    path: str | os.PathLike[str], table: str, province: str | None = None
+) -> list[Path]:
+    """The files `read_tables` reads `table` from: in a folder partitioned by province, the
+    Parquet files of `province`; else the folder's `<table>.csv` / `.parquet` files (English
+    name or Thai title) and `.xlsx` workbooks (which may hold it as a sheet), or the file."""
+    path = Path(path)
+    partition = resolve_province(path, province) if provinces_in(path) else None
+    if partition is not None:
+        return [f for f in province_files(path, partition) if f.parent.parent.name == table]
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    return [
+        f
+        for f in files
+        if f.suffix.lower() == ".xlsx"
+        or (f.suffix.lower() in (".csv", ".parquet") and _table_for(f.stem) == table)
+    ]
+
+
 def province_files(path: Path, province: str) -> list[Path]:
     """The Parquet files of one province in a folder partitioned by province."""
     return sorted(
@@ -225,31 +244,42 @@ def relative_name(folder: Path, file: str | os.PathLike[str]) -> str:
         return Path(file).name
 
 
-def read_tables(path: str | os.PathLike[str], province: str | None = None) -> list[RawTable]:
+def read_tables(
+    path: str | os.PathLike[str], province: str | None = None, *, skip: Collection[str] = ()
+) -> list[RawTable]:
     """Every contract table found at `path`: a folder of `<table>.csv` / `<table>.parquet`
     files, an `.xlsx` workbook with a sheet per table, or a single such file; or, in a folder
-    partitioned by province, the Parquet files of `province` (see `resolve_province`)."""
+    partitioned by province, the Parquet files of `province` (see `resolve_province`).
+    Tables named in `skip` are not read (the DuckDB engine reads the ledger itself)."""
     path = Path(path)
     if not path.exists():
         raise InputError("ไม่พบไฟล์หรือโฟลเดอร์", "no such file or folder", file=str(path))
     partition = resolve_province(path, province) if provinces_in(path) else None
     if partition is not None:
-        return [_read_parquet(f, f.parent.parent.name) for f in province_files(path, partition)]
+        return [
+            _read_parquet(f, f.parent.parent.name)
+            for f in province_files(path, partition)
+            if f.parent.parent.name not in skip
+        ]
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     tables: list[RawTable] = []
+    skipped = False
     for f in files:
         suffix = f.suffix.lower()
         if suffix == ".xlsx":
-            tables.extend(_read_xlsx(f))
+            tables.extend(t for t in _read_xlsx(f) if t.name not in skip)
             continue
         name = _table_for(f.stem)
         if name is None:
+            continue
+        if name in skip:
+            skipped = skipped or suffix in (".csv", ".parquet")
             continue
         if suffix == ".csv":
             tables.append(_read_csv(f, name))
         elif suffix == ".parquet":
             tables.append(_read_parquet(f, name))
-    if not tables:
+    if not tables and not skipped:
         raise InputError(
             "ไม่พบตารางข้อมูล (ต้องมีไฟล์เช่น villages.csv หรือชีตชื่อ villages)",
             "no data tables found (expected files such as villages.csv or a sheet named villages)",

@@ -423,6 +423,7 @@ def _duplicates(table: str, frame: pd.DataFrame, col: _Collector) -> None:
         i = int(good[pos])
         first_row = int(col.raw.rows[int(good[first_pos[pos]])])
         col.bad[i] = True
+        th, en = duplicate_expected(first_row)
         col.items.append(
             {
                 "file": col.raw.file,
@@ -431,8 +432,8 @@ def _duplicates(table: str, frame: pd.DataFrame, col: _Collector) -> None:
                 "column": "+".join(key),
                 "value": " / ".join(str(v) for v in frame.iloc[i][key]),
                 "check": "duplicate_key",
-                "expected_th": f"รหัสซ้ำกับแถว {first_row} (แต่ละรายการต้องมีรหัสไม่ซ้ำ)",
-                "expected_en": f"duplicate key: already in row {first_row} (each record needs its own id)",
+                "expected_th": th,
+                "expected_en": en,
                 "_i": i,
             }
         )
@@ -453,15 +454,30 @@ def _references(
         )
         mask = s.notna() & ~s.isin(known)
         f = schema.TABLES[table].field(c)
-        tt = schema.TABLES[ref.target]
         col.add(
             mask.fillna(False).to_numpy() & ~col.bad,
             f.file_column,
             s,
-            f"reference_{ref.target}",
-            f"ไม่พบในตาราง{tt.th} ({ref.target}) ที่โหลดได้",
-            f"not found among the loaded {tt.en.lower()} ({ref.target})",
+            *reference_expected(ref),
         )
+
+
+def reference_expected(ref: schema.Reference) -> tuple[str, str, str]:
+    """The check name and what is expected (Thai, English) of a value a reference misses."""
+    tt = schema.TABLES[ref.target]
+    return (
+        f"reference_{ref.target}",
+        f"ไม่พบในตาราง{tt.th} ({ref.target}) ที่โหลดได้",
+        f"not found among the loaded {tt.en.lower()} ({ref.target})",
+    )
+
+
+def duplicate_expected(first_row: int) -> tuple[str, str]:
+    """What is expected (Thai, English) of a row whose key is already in `first_row`."""
+    return (
+        f"รหัสซ้ำกับแถว {first_row} (แต่ละรายการต้องมีรหัสไม่ซ้ำ)",
+        f"duplicate key: already in row {first_row} (each record needs its own id)",
+    )
 
 
 def _trusted(raw: io.RawTable) -> pd.DataFrame | None:
@@ -553,7 +569,11 @@ def validate_tables(
 
 
 def load(
-    path: str | os.PathLike[str], *, province: str | None = None, progress: bool = False
+    path: str | os.PathLike[str],
+    *,
+    province: str | None = None,
+    progress: bool = False,
+    skip: tuple[str, ...] = (),
 ) -> Dataset:
     """Load a province's data from a folder of CSV, an XLSX workbook or Parquet files.
 
@@ -570,9 +590,12 @@ def load(
     Parquet that okanalysis wrote from validated data (its manifest records each file's
     SHA-256) is read without checking every row again, as long as no file has changed and the
     contract and parameters are the same; anything else is checked in full.
+
+    Tables named in `skip` are not read: they are empty in the Dataset (the DuckDB engine
+    reads and checks the ledger itself, `okanalysis.loading.duck`).
     """
     province = io.resolve_province(path, province)
-    raws = io.read_tables(path, province)
+    raws = io.read_tables(path, province, skip=skip)
     trusted = io.trusted_files(Path(path), contract_fingerprint(), province)
     for raw in raws:
         raw.trusted = raw.typed and io.relative_name(Path(path), raw.file) in trusted

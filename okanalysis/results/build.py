@@ -97,6 +97,10 @@ def fiscal_years(ds: Dataset) -> list[int]:
     """The fiscal years (BE) the ledger holds, oldest first."""
     from okanalysis.core.thai import BE_OFFSET
 
+    if ds.ledger_source is not None:  # the DuckDB engine: the months of its cube
+        from okanalysis.topics import ledger
+
+        return ledger.fiscal_years(ds)
     dates = pd.to_datetime(ds.ledger["date"].dropna())
     if dates.empty:
         return []
@@ -142,6 +146,9 @@ def build(
     province: str | None = None,
     progress: bool = False,
     force: bool = False,
+    engine: str = "pandas",
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ) -> Results:
     """Compute once every table the reports, the province summary and both dashboards show.
 
@@ -153,10 +160,21 @@ def build(
 
     `province` picks one province of a folder of several (default Nakhon Si Thammarat, see
     `okanalysis.load`); the manifest records the province the results are for.
+
+    `engine="duckdb"` computes the ledger's results with DuckDB over the Parquet ledger, out
+    of core (`okanalysis.results.engine`): at most `memory_limit` (e.g. "2GB") in memory,
+    spilling to a temporary folder in the results root, on `threads` threads. The results
+    are the same as the default pandas engine's, so the engine is not part of the key: a
+    folder built by either engine is reused for both (the manifest's `engine` says which
+    built it).
     """
     from okanalysis.loading import io
     from okanalysis.loading.validate import load
+    from okanalysis.results import engine as engines
 
+    engine = engines.check_engine(engine)
+    memory_limit = engines.check_memory_limit(memory_limit)
+    threads = engines.check_threads(threads)
     started = time.perf_counter()
     data = Path(data)
     if not data.exists():
@@ -190,8 +208,43 @@ def build(
             found.seconds = time.perf_counter() - started
             return found
 
+    how = engines.settings(engine, memory_limit, threads)
+    if engine == "duckdb":
+        temp = root / f".{key}.{os.getpid()}.duckdb"
+        with engines.duckdb_dataset(
+            data,
+            province=province,
+            temp=temp,
+            memory_limit=memory_limit,
+            threads=threads,
+            progress=progress,
+        ) as ds:
+            return _compute(ds, data, fiscal_year, key, root, target, how, started, progress)
     ds = load(data, province=province, progress=progress)
+    return _compute(ds, data, fiscal_year, key, root, target, how, started, progress)
+
+
+def _compute(
+    ds: Dataset,
+    data: Path,
+    fiscal_year: int | None,
+    key: str,
+    root: Path,
+    target: Path,
+    how: dict,
+    started: float,
+    progress: bool,
+) -> Results:
+    """Compute every table of `ds` and write the results folder `target` (see `build`)."""
+    from okanalysis.loading import io
+
     timings: dict[str, float] = {"load": round(time.perf_counter() - started, 2)}
+    if ds.ledger_source is not None:  # the ledger's one pass, out of core (DuckDB)
+        from okanalysis.topics import ledger
+
+        began = time.perf_counter()
+        ledger.cube(ds)
+        timings["cube"] = round(time.perf_counter() - began, 2)
     year = choose_year(ds, fiscal_year, str(data))
     present = sorted(set(ds.villages["amphoe_code"].dropna().astype(str)))
     province = hierarchy.data_province(ds)
@@ -248,6 +301,7 @@ def build(
         "fiscal_years": fiscal_years(ds),
         "districts": present,
         "problems": len(ds.problems),
+        "engine": how,
         "freedom_rounds": [str(x) for x in people.rounds(ds)["round"]],
         "tables": entries,
         "faults": faults,

@@ -14,7 +14,6 @@ disk) and have the same okanalysis installed.
 
 from __future__ import annotations
 
-import inspect
 import os
 import time
 import traceback
@@ -28,8 +27,7 @@ from okanalysis.core import paths
 from okanalysis.core.errors import InputError, OkanalysisError
 from okanalysis.results import national
 from okanalysis.results.build import build
-
-ENGINES = ("pandas", "duckdb")
+from okanalysis.results.engine import check_engine, check_memory_limit, check_threads
 
 
 @dataclass
@@ -155,31 +153,13 @@ def wanted_provinces(data: str | os.PathLike[str], provinces: object = "all") ->
 def engine_options(
     engine: str = "pandas", *, memory_limit: str | None = None, threads: int | None = None
 ) -> dict[str, Any]:
-    """The keyword arguments `results.build` gets for the engine: none for pandas (the
-    default engine), else `engine=` (and `memory_limit=`, `threads=` when given). Refused,
-    before anything starts, when this version's `results.build` does not take them."""
-    if engine not in ENGINES:
-        listed = ", ".join(ENGINES)
-        raise OkanalysisError(
-            f"ต้องเป็นหนึ่งใน {listed}", f"must be one of {listed}", column="--engine", value=engine
-        )
-    options: dict[str, Any] = {}
-    if engine != "pandas":
-        options["engine"] = engine
-    if memory_limit:
-        options["memory_limit"] = memory_limit
-    if threads:
-        options["threads"] = threads
-    accepted = inspect.signature(build).parameters
-    missing = [k for k in options if k not in accepted]
-    if missing:
-        raise OkanalysisError(
-            f"results.build ของรุ่นนี้ยังไม่รองรับ {', '.join(missing)} (มีเฉพาะวิธีคำนวณ pandas)",
-            f"this version's results.build does not take {', '.join(missing)} yet (only the "
-            "pandas engine)",
-            column="--engine",
-            value=engine,
-        )
+    """The keyword arguments `results.build` gets for the engine, checked before anything
+    starts (`results.engine`): `engine=`, and `memory_limit=`, `threads=` when given."""
+    options: dict[str, Any] = {"engine": check_engine(engine)}
+    if memory_limit is not None:
+        options["memory_limit"] = check_memory_limit(memory_limit)
+    if threads is not None:
+        options["threads"] = check_threads(threads)
     return options
 
 

@@ -370,9 +370,17 @@ def cube(dataset: Dataset, th: Thresholds | None = None) -> Cube:
     """The (household, month, category) sums of `dataset`, computed once and memoised on it."""
     th = read_thresholds(th)
     lay = layout()
-    ledger = dataset.ledger
     key = _cube_key(lay, th)
+    source = dataset.ledger_source
+    if source is not None:  # an out-of-core ledger (the DuckDB engine): its own one pass
+        return remember(dataset, "cube", ("ledger",), key, lambda: source.cube(lay, th))
+    ledger = dataset.ledger
     return remember(dataset, "cube", ("ledger",), key, lambda: _build_cube(ledger, lay, th))
+
+
+def fiscal_years(dataset: Dataset) -> list[int]:
+    """The fiscal years (BE) of the months the ledger's cube holds, oldest first."""
+    return sorted(int(y) for y in np.unique(_fiscal_year_be(cube(dataset).hm_month)))
 
 
 def remember_key(dataset: Dataset, th: Thresholds) -> tuple:
