@@ -432,3 +432,163 @@ def test_the_export_has_the_action_plan_with_uuids_and_text_stays_text(tmp_path)
         == 0
     )
     assert "แผนปฏิบัติการ" in openpyxl.load_workbook(tmp_path / "cli.xlsx").sheetnames
+
+
+# --- the circle screen --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    from okanalysis.dashboard import data as dashboard_data
+    from tests.test_dashboard_ui import build_demo_results
+
+    return dashboard_data.open_data(build_demo_results(tmp_path_factory.mktemp("actions"))[1])
+
+
+def _fields(data, code, **changes):
+    from okanalysis.dashboard import action_form
+    from okanalysis.dashboard.panels import actions as panel
+
+    options = [v for _, v in panel.addresses_options(data, code)]
+    values = dict(
+        component="master_plan",
+        what="ทำปุ๋ยหมักใช้เอง",
+        addresses=next(v for v in options if v.startswith(panel.MONEY_PREFIX)),
+        lead_role="core",
+        lead_name="",
+        start=dt.date(2008, 2, 1),
+        end=dt.date(2008, 3, 31),
+        cost="12,500",
+        households=10,
+    )
+    values.update(changes)
+    return action_form.ActionValues(**values)
+
+
+@pytest.mark.parametrize(
+    ("changes", "column"),
+    [
+        ({"cost": "12,5x"}, "cost"),
+        ({"cost": 12.5}, "cost"),
+        ({"end": dt.date(2008, 1, 1)}, "end_date"),
+        ({"component": "<script>"}, "component"),
+        ({"households": -3}, "households"),
+        ({"households": "10"}, "households"),
+        ({"addresses": "plan:MP99999999-01"}, "plan_item"),  # another village's item
+        ({"addresses": "anything"}, "addresses"),
+        ({"lead_role": "king"}, "lead_role"),
+        ({"what": ["not", "text"]}, "what"),
+        ({"start": "2008-02-01"}, "start_date"),  # the page sends a date, never text
+    ],
+)
+def test_the_form_refuses_each_bad_action_value_by_name_and_saves_nothing(
+    data, tmp_path, changes, column
+):
+    from okanalysis.dashboard import action_form
+
+    code, path = str(data.villages.index[0]), tmp_path / "c.sqlite"
+    entry, message = action_form.save_action_form(
+        _fields(data, code, **changes),
+        data=data,
+        unit_code=code,
+        round="start-2551",
+        date=dt.date(2008, 1, 20),
+        store=path,
+        lang="en",
+    )
+    assert entry is None and "okd-note-error" in message and "Not saved" in message
+    action, problems = action_form.action_from_form(
+        _fields(data, code, **changes),
+        data=data,
+        unit_code=code,
+        round="r",
+        date=dt.date(2008, 1, 20),
+    )
+    assert action is None and column in [p.column for p in problems]
+    assert not path.exists() or plan.actions(path).empty
+
+
+def test_the_circle_screen_shows_the_previous_circles_actions_before_the_grades(data, tmp_path):
+    from okanalysis.dashboard import circle
+
+    code, path = str(data.villages.index[0]), tmp_path / "c.sqlite"
+    app = circle.CircleDashboard(data, store=path, lang="en")
+    app.open_village(code)
+    sheet, acts = app.form, app.form.actions
+    sheet.round.value, sheet.date.value = "start-2551", dt.date(2008, 1, 20)
+    sheet.facilitator.value = "Somsri"
+    assert "no action recorded in this round yet" in acts.listing.value
+    acts.component.value = "master_plan"
+    acts.what.value = "<b>compost</b> & =1+1"
+    acts.addresses.value = acts.addresses.options[1][1]
+    acts.lead.value = "community_group"
+    acts.lead_name.value = "Women's group"
+    acts.start.value, acts.end.value = dt.date(2008, 2, 1), dt.date(2008, 3, 31)
+    acts.cost.value, acts.households.value = "12,500.50", 12
+    assert acts.submit() == 1 and "Action saved" in acts.message.value
+    assert "&lt;b&gt;compost&lt;/b&gt; &amp; =1+1" in acts.listing.value
+    assert "<b>compost</b>" not in acts.listing.value
+    assert "12,500.50 baht" in acts.listing.value and "Women&#x27;s group" in acts.listing.value
+    saved = plan.actions(path, code).iloc[0]
+    assert (saved["cost_satang"], saved["facilitator"]) == (1_250_050, "Somsri")
+    assert saved["plan_item"] == acts.addresses.options[1][1].split(":", 1)[1]
+    # the next circle, in June: the action comes first, overdue against June (not today)
+    sheet.round.value, sheet.date.value = "mid-2551", dt.date(2008, 6, 1)
+    shown = acts.previous.value
+    assert "(start-2551)" in shown and f'data-action="{saved["uuid"]}"' in shown
+    assert "overdue" in shown
+    order = list(sheet.root.children)
+    assert order.index(acts.previous_root) < order.index(
+        next(
+            c
+            for c in order
+            if "okd-agreed-leadership" in str([g._dom_classes for g in getattr(c, "children", ())])
+        )
+    )
+    assert order.index(acts.plan_root) > order.index(sheet.save)
+    (row,) = acts.marks.children
+    assert f"okd-action-{saved['uuid']}" in row._dom_classes
+    classes = {cls for w in row.children[1].children for cls in w._dom_classes}
+    assert {"okd-action-state", "okd-action-sentence", "okd-action-mark"} <= classes
+    # a sentence is needed; then done, dated with this circle
+    state, sentence, save = row.children[1].children
+    state.value = "done"
+    save.click()
+    assert "okd-note-error" in acts.mark_message.value
+    assert plan.action_updates(path).empty
+    sentence.value = "15 households make compost now"
+    save.click()
+    assert "Saved what happened" in acts.mark_message.value
+    now = plan.actions(path, code).iloc[0]
+    assert (now["state"], now["state_date"], now["state_round"]) == (
+        "done",
+        pd.Timestamp("2008-06-01"),
+        "mid-2551",
+    )
+    assert acts.marks.children == ()  # nothing left open
+    assert 'data-state="done"' in acts.previous.value  # still shown: the previous circle's
+
+
+def test_an_action_of_another_village_cannot_be_marked(data, tmp_path):
+    from okanalysis.dashboard import action_form
+
+    first, second = (str(v) for v in data.villages.index[:2])
+    path = tmp_path / "c.sqlite"
+    plan.save_action(path if path.exists() else _created(path), make_action(unit_code=second))
+    other = plan.actions(path)["uuid"].iloc[0]
+    entry, message = action_form.mark_action(
+        data=data,
+        unit_code=first,
+        action=other,
+        state="done",
+        sentence="x",
+        round="r",
+        date=dt.date(2008, 6, 1),
+        store=path,
+        lang="en",
+    )
+    assert entry is None and "no such action of this village" in message
+    assert plan.action_updates(path).empty
+
+
+def _created(path: Path) -> Path:
+    circles.open_store(path, create=True).close()
+    return path
