@@ -592,3 +592,38 @@ def test_an_action_of_another_village_cannot_be_marked(data, tmp_path):
 def _created(path: Path) -> Path:
     circles.open_store(path, create=True).close()
     return path
+
+
+# --- the district scorecard -----------------------------------------------------------------------
+def test_the_scorecard_counts_open_overdue_and_done_actions_per_unit(data, tmp_path):
+    from okanalysis.dashboard import scorecard
+
+    code = str(data.villages.index[0])
+    row = data.village(code)
+    tambon, amphoe = str(row["tambon_code"]), str(row["amphoe_code"])
+    path = _created(tmp_path / "c.sqlite")
+    circles.save_session(
+        path, make_session(unit_code=code, round="end-2551", date=dt.date(2008, 9, 20))
+    )
+    plan.save_action(path, make_action(unit_code=code, end=dt.date(2008, 6, 30)))  # overdue
+    plan.save_action(path, make_action(unit_code=code, end=dt.date(2008, 12, 31)))  # open
+    plan.save_action(path, make_action(unit_code=code, what="ลดเหล้า"))
+    plan.save_action(path, make_action(unit_code=tambon, end=dt.date(2008, 6, 30)))
+    done = plan.actions(path, code).set_index("what").loc["ลดเหล้า", "uuid"]
+    plan.save_action_update(path, done, "done", "ทำแล้ว", date="2008-09-20")
+    frame = scorecard.scorecard(data, amphoe, store=path, round="end-2551", lang="en")
+    by = frame.set_index("unit_code")
+    counts = by.loc[code, ["actions_open", "actions_overdue", "actions_done"]].tolist()
+    assert counts == [2, 1, 1]
+    # the sub-district's row: its own action and its villages'
+    assert by.loc[tambon, ["actions_open", "actions_overdue", "actions_done"]].tolist() == [3, 2, 1]
+    assert by.loc[~by.index.str.startswith(tambon), "actions_open"].eq(0).all()
+    # counted as at the round's circle (20 September 2008), never today
+    assert scorecard.action_counts_frame(frame, path, "end-2551").equals(
+        frame[["actions_open", "actions_overdue", "actions_done"]]
+    )
+    shown = scorecard.scorecard_html(frame, "en")
+    assert 'data-open="2" data-overdue="1" data-done="1"' in shown
+    assert "open 2 · overdue 1 · done 1" in shown
+    empty = scorecard.scorecard(data, amphoe, store=tmp_path / "none.sqlite", round=None)
+    assert empty["actions_open"].eq(0).all()

@@ -665,6 +665,22 @@ def round_dates(
     return found.reindex(order)
 
 
+def circle_date(
+    circle_store: CircleStore | str | os.PathLike[str], round: str | None = None
+) -> dt.date | None:
+    """The date of the last circle of `round` (of any unit: its agreed grades or its actions),
+    or of the last circle of all with `round` None; None when there is none. What a district
+    view counts overdue actions against."""
+    where, params = _where({"round": round})
+    with store._opened(circle_store) as st:
+        found = st.connection.execute(
+            f"SELECT max(date) FROM (SELECT date, round FROM sessions {where}"
+            f" UNION ALL SELECT date, round FROM actions {where})",
+            params * 2,
+        ).fetchone()[0]
+    return dt.date.fromisoformat(found) if found else None
+
+
 def previous_round(
     circle_store: CircleStore | str | os.PathLike[str],
     unit_code: str,
@@ -867,6 +883,7 @@ __all__ = [
     "baht_text",
     "check_action",
     "check_action_update",
+    "circle_date",
     "export",
     "lead_text",
     "overdue",
