@@ -627,3 +627,45 @@ def test_the_scorecard_counts_open_overdue_and_done_actions_per_unit(data, tmp_p
     assert "open 2 · overdue 1 · done 1" in shown
     empty = scorecard.scorecard(data, amphoe, store=tmp_path / "none.sqlite", round=None)
     assert empty["actions_open"].eq(0).all()
+
+
+# --- the district report ------------------------------------------------------------------------
+def test_the_report_lists_the_actions_and_the_change_since_the_previous_round(tmp_path):
+    from okanalysis.report import notebook as report
+
+    path = _created(tmp_path / "c.sqlite")
+    # round names sort against their circles: the previous round is found by date
+    circles.save_session(path, make_session(round="z-start", date=dt.date(2008, 1, 15)))
+    circles.save_session(path, make_session(round="a-end", date=dt.date(2008, 9, 20), overall="A"))
+    circles.save_session(path, make_session(unit_code=OTHER, round="z-start"))  # one round only
+    plan.save_action(path, make_action(round="z-start", what="<i>ปุ๋ยหมัก</i>", lead_name="ลุงมี"))
+    plan.save_action(path, make_action(round="z-start", what="ลดเหล้า", end=dt.date(2008, 12, 31)))
+    done = plan.actions(path).set_index("what").loc["ลดเหล้า", "uuid"]
+    plan.save_action_update(path, done, "done", "งดเหล้าในงานบุญ", date="2008-09-20")
+    as_of = plan.circle_date(path)
+    assert as_of == dt.date(2008, 9, 20)
+    found = plan.actions(path, as_of=as_of)
+    listed = report.actions_for_report(found.assign(overdue=plan.overdue(found, as_of)), lang="en")
+    assert list(listed["what"]) == ["<i>ปุ๋ยหมัก</i>", "ลดเหล้า"]
+    assert list(listed["state"]) == ["planned (overdue)", "done"]
+    assert list(listed["said"]) == ["", "งดเหล้าในงานบุญ"]
+    assert listed["lead"].iloc[0] == "village core leader: ลุงมี"
+    assert (
+        listed["cost"].iloc[0] == "12,500" and listed["when"].iloc[0] == "1 Feb 2008 – 30 Jun 2008"
+    )
+    shown = report.table_html(listed, report.ACTION_HEADERS, lang="en")
+    assert "&lt;i&gt;ปุ๋ยหมัก&lt;/i&gt;" in shown and "<i>ปุ๋ยหมัก" not in shown
+    with pytest.raises(OkanalysisError):
+        report.actions_for_report(found.iloc[:0])
+    change = report.grade_change(circles.current(path), lang="en")
+    assert set(change["unit_code"]) == {VILLAGE}  # the other village has one round only
+    overall = change.loc[change["component"] == "overall"].iloc[0]
+    assert (overall["round_before"], overall["grade_before"]) == ("z-start", "B")
+    assert (overall["round"], overall["grade_now"], overall["direction"]) == (
+        "a-end",
+        "A",
+        "improved",
+    )
+    assert len(change) == 6
+    with pytest.raises(OkanalysisError):
+        report.grade_change(circles.current(path), "z-start")  # nothing before the first round

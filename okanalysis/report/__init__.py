@@ -5,6 +5,8 @@ okanalysis import the module that defines a name, never this file.
 """
 
 from okanalysis.report.notebook import (
+    ACTION_HEADERS,
+    CHANGE_HEADERS,
     DEFAULT_DATA,
     GRADE_CLASSES,
     LANGS,
@@ -17,6 +19,7 @@ from okanalysis.report.notebook import (
     VISION_HEADERS,
     MissingData,
     Report,
+    actions_for_report,
     cards,
     chart_count,
     combine_rollups,
@@ -25,6 +28,7 @@ from okanalysis.report.notebook import (
     export_html,
     floor_level,
     format_value,
+    grade_change,
     grade_columns,
     grade_counts,
     grades_from_tables,
@@ -64,6 +68,8 @@ from okanalysis.report.notebook import (
 )
 
 __all__ = [
+    "ACTION_HEADERS",
+    "CHANGE_HEADERS",
     "DEFAULT_DATA",
     "GRADE_CLASSES",
     "LANGS",
@@ -76,6 +82,7 @@ __all__ = [
     "VISION_HEADERS",
     "MissingData",
     "Report",
+    "actions_for_report",
     "cards",
     "chart_count",
     "combine_rollups",
@@ -84,6 +91,7 @@ __all__ = [
     "export_html",
     "floor_level",
     "format_value",
+    "grade_change",
     "grade_columns",
     "grade_counts",
     "grades_from_tables",
