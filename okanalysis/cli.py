@@ -309,7 +309,9 @@ def cmd_circles(args: argparse.Namespace) -> int:
     out = args.paths[0]
     store = Path(args.store) if args.store else circles.default_path()
     if args.action == "export":
-        path = circles.export(store, out, lang=args.lang)
+        from okanalysis.circles import action_plan
+
+        path = action_plan.export(store, out, lang=args.lang)
         print(f"ส่งออกบันทึกวงเรียนรู้แล้ว / circle records exported: {path}")
     else:
         path = circles.backup(store, out)
@@ -365,8 +367,10 @@ def _merge_circles(args: argparse.Namespace) -> int:
         print(f"conflict / ขัดแย้ง: {unit_code} {round_}")
     print(
         f"รวมเข้า {result.target} แล้ว: เพิ่ม {result.added} รายการ, มีอยู่แล้ว {result.already},"
-        f" ขัดแย้ง {result.in_conflict} / merged into {result.target}: {result.added} added,"
-        f" {result.already} already there, {result.in_conflict} in conflict"
+        f" ขัดแย้ง {result.in_conflict}, กิจกรรมใหม่ {result.actions_added},"
+        f" ความคืบหน้าใหม่ {result.updates_added} / merged into {result.target}: {result.added} added,"
+        f" {result.already} already there, {result.in_conflict} in conflict;"
+        f" {result.actions_added} actions and {result.updates_added} action updates added"
     )
     return 0
 

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from okanalysis.circles import action_plan
 from okanalysis.circles import store as circles
 from okanalysis.circles.store import CircleSession, ComponentScore, Participants
 from okanalysis.cli import EXIT_ERROR, main
@@ -95,8 +96,9 @@ def test_the_sheet_shows_what_the_circle_agreed(store):
     for label, n in (("ชาวบ้าน", 23), ("หญิง", 17), ("เพศอื่น ๆ", 1), ("อายุ 25-44 ปี", 11)):
         assert re.search(rf'{re.escape(label)}</td><td class="num">{n}</td>', page), label
     assert "รวม 34 คน" in page
-    # only what the circle wrote: no actions invented, no names of participants
-    assert "action" not in page.lower() and "กิจกรรมที่จะทำ" not in page
+    # only what the circle wrote: no actions invented (this circle saved none), no names of
+    # participants
+    assert 'class="ok-table ok-plan"' not in page and "วงนี้ยังไม่ได้บันทึกกิจกรรม" in page
 
 
 def test_the_sheet_in_english_and_with_the_village_name(store):
@@ -278,6 +280,47 @@ def test_the_print_button_says_when_there_is_nothing_to_print(store, tmp_path):
     assert "<b>" not in form.sheet_link.value
 
 
+# --- the action plan ----------------------------------------------------------------------------
+def _action(**changes: object) -> action_plan.Action:
+    base = action_plan.Action(
+        unit_code=VILLAGE,
+        round=ROUND,
+        date=dt.date(2008, 1, 15),
+        component="finance_welfare",
+        what=f"ฟื้นกองทุนหมู่บ้าน {EVIL}",
+        lead_role="community_group",
+        start=dt.date(2008, 2, 1),
+        end=dt.date(2008, 6, 30),
+        cost="12,500.50",
+        households=40,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_the_sheet_lists_the_actions_agreed_in_that_round_escaped(store):
+    action_plan.save_action(store, _action())
+    action_plan.save_action(
+        store, _action(component="leadership", what="อบรมแกนนำรุ่นใหม่", lead_role="core",
+                       lead_name="นายสมชาย <ใจดี>", cost="0", households=0)
+    )  # fmt: skip
+    action_plan.save_action(store, _action(round="end_2551", what="ของรอบอื่น"))
+    page = circle_sheet(store, VILLAGE, ROUND)
+    assert "แผนปฏิบัติการที่วงตกลง" in page
+    assert "ฟื้นกองทุนหมู่บ้าน &lt;script&gt;" in page and EVIL not in page
+    assert "ของรอบอื่น" not in page  # only that round's actions
+    assert "กลุ่มในชุมชน</td>" in page  # the role alone: no name was written
+    assert "คุณกิจแกนนำหมู่บ้าน: นายสมชาย &lt;ใจดี&gt;" in page
+    assert "1 ก.พ. 2551 – 30 มิ.ย. 2551" in page
+    assert "12,500.50" in page and "(บาท)" in page
+    english = circle_sheet(store, VILLAGE, ROUND, lang="en")
+    assert "The actions the circle agreed" in english and "1 Feb 2008 – 30 Jun 2008" in english
+    assert "a community group" in english
+
+
+def test_the_sheet_says_when_the_circle_recorded_no_action(store):
+    assert "วงนี้ยังไม่ได้บันทึกกิจกรรม" in circle_sheet(store, VILLAGE, ROUND)
+
+
 # --- printed --------------------------------------------------------------------------------------
 def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
@@ -297,6 +340,8 @@ def test_the_sheet_prints_on_one_a4_page_in_chromium(tmp_path):
     ]
     with circles.open_store(path, create=True) as st:
         circles.save_session(st, make_session(components=scores, note=long_reason * 2))
+        for n in range(3):  # and a three-action plan
+            action_plan.save_action(st, _action(what=f"{n + 1}. {long_reason[:120]}"))
     page = write_sheet(path, VILLAGE, ROUND, tmp_path / "sheet.html", village_name="บ้านขนอม")
     pdf = tmp_path / "sheet.pdf"
     subprocess.run(

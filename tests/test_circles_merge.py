@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from okanalysis.circles import action_plan
 from okanalysis.circles import store as circles
 from okanalysis.cli import EXIT_ERROR, main
 from okanalysis.core.errors import InputError
@@ -189,6 +190,21 @@ def test_a_source_being_written_with_its_log_is_read_and_left_alone(tmp_path):
         assert _sha(laptop) == before
 
 
+def _action(unit: str, step: int) -> action_plan.Action:
+    return action_plan.Action(
+        unit_code=unit,
+        round="start_2551",
+        date=dt.date(2008, 1, 15),
+        component="standards",
+        what=f"step {step}",
+        lead_role="core",
+        start=dt.date(2008, 2, 1),
+        end=dt.date(2008, 5, 31),
+        cost="1,000",
+        households=step,
+    )
+
+
 def _history_set(path: Path) -> pd.DataFrame:
     cols = ["uuid", "store_id", "created_at", "status", "in_conflict", "supersedes_uuid"]
     return circles.history(path)[cols].sort_values("uuid").reset_index(drop=True)
@@ -196,7 +212,7 @@ def _history_set(path: Path) -> pd.DataFrame:
 
 PLAN = st.lists(
     st.tuples(
-        st.sampled_from(["save", "correct", "share"]),
+        st.sampled_from(["save", "correct", "share", "act", "mark"]),
         st.integers(0, 2),  # the store
         st.integers(0, 2),  # the unit, or the store shared from
     ),
@@ -223,6 +239,16 @@ def test_any_order_of_merging_gives_the_same_entries(plan, order, one_call):
                 if i != j:
                     circles.merge([stores[j]], stores[i])
                 continue
+            if kind == "act":  # an action of the circle's action plan
+                action_plan.save_action(stores[i], _action(units[j], step))
+                continue
+            if kind == "mark":  # a later circle says what happened to the latest one
+                found = action_plan.actions(stores[i], units[j])
+                if not found.empty:
+                    action_plan.save_action_update(
+                        stores[i], found["uuid"].iloc[-1], "done", f"step {step}", date="2008-06-01"
+                    )
+                continue
             session = make_session(unit_code=units[j], note=f"step {step}")
             if kind == "correct":
                 now = circles.current(stores[i], units[j], "start_2551")
@@ -246,7 +272,19 @@ def test_any_order_of_merging_gives_the_same_entries(plan, order, one_call):
         a = circles.export(plain, folder / "plain.csv").read_bytes()
         b = circles.export(shuffled, folder / "shuffled.csv").read_bytes()
         assert a == b
-        assert circles.merge(stores, shuffled).added == 0
+        # the action plans too: the same actions, the same states, the same export
+        acts = [action_plan.actions(p).drop(columns="id") for p in (plain, shuffled)]
+        pd.testing.assert_frame_equal(*acts)
+        every = set().union(*(set(action_plan.actions(p)["uuid"]) for p in stores))
+        assert set(acts[0]["uuid"]) == every
+        action_plan.export(plain, folder / "plain-all.csv")
+        action_plan.export(shuffled, folder / "shuffled-all.csv")
+        for part in ("actions", "action-updates"):
+            assert (folder / f"plain-all-{part}.csv").read_bytes() == (
+                folder / f"shuffled-all-{part}.csv"
+            ).read_bytes()
+        again = circles.merge(stores, shuffled)
+        assert (again.added, again.actions_added, again.updates_added) == (0, 0, 0)
 
 
 def test_two_stores_merged_in_either_order_export_the_same_csv(tmp_path):

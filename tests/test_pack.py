@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from okanalysis import cli
+from okanalysis.circles import action_plan
 from okanalysis.circles import store as circles
 from okanalysis.core.errors import InputError, NothingToShow
 from okanalysis.core.version import __version__
@@ -22,6 +23,7 @@ from okanalysis.pack.opening import open_pack
 from okanalysis.results import tables as rt
 from okanalysis.results.build import build as build_results
 from okanalysis.results.store import open as open_results
+from tests.test_actions import make_action
 from tests.test_circles import make_session
 from tests.test_dashboard_ui import _form
 
@@ -44,11 +46,15 @@ def villages(results):
 
 @pytest.fixture(scope="module")
 def store(villages, tmp_path_factory):
-    """A province store with one circle in the district and one in another district."""
+    """A province store with one circle in the district and one in another district, each
+    with an action its circle agreed and what a later circle said about it."""
     path = tmp_path_factory.mktemp("pack-store") / "circles.sqlite"
     with circles.open_store(path, create=True) as st:
         for code in villages:
             circles.save_session(st, make_session(unit_code=code))
+            action_plan.save_action(st, make_action(unit_code=code))
+            action = action_plan.actions(st, code)["uuid"].iloc[0]
+            action_plan.save_action_update(st, action, "in_progress", "เริ่มแล้ว", date="2008-03-01")
     return path
 
 
@@ -140,6 +146,18 @@ def test_three_laptops_get_three_stores_with_the_same_records(pack, villages, tm
     uuids = [tuple(circles.history(p.store)["uuid"]) for p in opened]
     assert len(set(uuids)) == 1 and len(uuids[0]) == 1
     assert list(circles.history(opened[0].store)["unit_code"]) == [villages[0]]
+
+
+def test_the_districts_actions_travel_in_the_pack(pack, store, villages, tmp_path):
+    inside = action_plan.actions(store, villages[0])
+    for path in (
+        pack.folder / "circles-district.sqlite",
+        open_pack(_copy_zip(pack, tmp_path / "laptop")).store,
+    ):
+        found = action_plan.actions(path)
+        assert list(found["uuid"]) == list(inside["uuid"])  # no other district's action
+        assert list(found["state"]) == ["in_progress"]
+        assert set(action_plan.action_updates(path)["unit_code"]) == {villages[0]}
 
 
 def test_the_folder_opens_as_it_is(pack, tmp_path):

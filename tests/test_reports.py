@@ -18,6 +18,7 @@ import pytest
 
 import okanalysis
 from okanalysis import batch, budget, potential, results
+from okanalysis.circles import action_plan
 from okanalysis.circles import store as circles
 from okanalysis.components import COMPONENT_CODES
 from okanalysis.core import thai
@@ -55,6 +56,24 @@ def province(tmp_path_factory, demo_dataset, demo_parquet):
         participants=circles.Participants(cores=8, villagers=20, facilitators=2),
     )
     circles.save_session(store, session)
+    # a later round (by its circle's date) with the overall grade up, and an action plan
+    later = dataclasses.replace(session, round="a-later", date="2008-09-20", overall="A")
+    circles.save_session(store, later)
+    action_plan.save_action(
+        store,
+        action_plan.Action(
+            unit_code=village,
+            round=ROUND,
+            date="2008-01-20",
+            component="master_plan",
+            what="ทำปุ๋ยหมักใช้เองทั้งหมู่บ้าน",
+            lead_role="core",
+            start="2008-02-01",
+            end="2008-06-30",
+            cost="12,500",
+            households=30,
+        ),
+    )
     built = results.build(data, out=root / "cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OKANALYSIS_CIRCLES", str(store))
@@ -307,6 +326,10 @@ def test_the_report_shows_the_library_figures_and_the_agreed_grades(province, ex
     # the circle's agreed grade and its reason are shown with the computed grades
     assert province["village"] in page and "วงเห็นว่าหลักฐานยังไม่ครบ" in page
     assert "ระดับที่คำนวณจากข้อมูล" in page
+    # the action plan and the change since the previous round (by circle date)
+    assert "ทำปุ๋ยหมักใช้เองทั้งหมู่บ้าน" in page and "12,500" in page
+    assert "เลยกำหนด" in page  # open at the last circle (20 Sep 2008), past its end
+    assert "a-later" in page and "ดีขึ้น" in page
     if BOUNDARIES.is_file():  # a map on the real shapes, every name matched
         assert "ทุกชื่อพื้นที่ในไฟล์ขอบเขตจับคู่กับข้อมูลได้" in page and "CC BY-IGO" in page
 

@@ -1,9 +1,29 @@
-"""okanalysis.circles: the learning-circle store: agreed grades saved in circles, read back and exported.
+"""okanalysis.circles: the learning-circle store: agreed grades saved in circles, the
+community's words and the circles' action plans, read back, merged and exported.
 
 The names below are this layer's public API (`okanalysis.circles.open_...`); modules inside
-okanalysis import the module that defines a name, never this file.
+okanalysis import the module that defines a name, never this file. `export` is the one of
+`okanalysis.circles.action_plan`: the agreed grades and the action plans.
 """
 
+from okanalysis.circles.action_plan import (
+    ACTION_STATES,
+    LEAD_ROLES,
+    UPDATE_STATES,
+    Action,
+    action_counts,
+    action_updates,
+    actions,
+    check_action,
+    check_action_update,
+    export,
+    parse_baht,
+    previous_actions,
+    previous_round,
+    round_dates,
+    save_action,
+    save_action_update,
+)
 from okanalysis.circles.store import (
     AGE_BAND_COUNTS,
     COUNT_COLUMNS,
@@ -26,7 +46,6 @@ from okanalysis.circles.store import (
     conflicts,
     current,
     default_path,
-    export,
     export_table,
     history,
     in_force,
@@ -41,21 +60,30 @@ from okanalysis.circles.store import (
 )
 
 __all__ = [
+    "ACTION_STATES",
     "AGE_BAND_COUNTS",
     "COUNT_COLUMNS",
     "EXPORT_LABELS",
     "GENDER_COUNTS",
+    "LEAD_ROLES",
     "ROLE_COUNTS",
     "SESSION_FRAME_COLUMNS",
     "STATUSES",
     "UNIT_LEVELS",
+    "UPDATE_STATES",
     "VISION_COLUMNS",
     "VISION_MAX_CHARS",
+    "Action",
     "CircleSession",
     "CircleStore",
     "ComponentScore",
     "Participants",
+    "action_counts",
+    "action_updates",
+    "actions",
     "backup",
+    "check_action",
+    "check_action_update",
     "check_session",
     "check_vision",
     "component_scores",
@@ -70,6 +98,12 @@ __all__ = [
     "load_session",
     "migrate",
     "open_store",
+    "parse_baht",
+    "previous_actions",
+    "previous_round",
+    "round_dates",
+    "save_action",
+    "save_action_update",
     "save_session",
     "save_vision",
     "visions",

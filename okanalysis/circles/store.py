@@ -340,6 +340,62 @@ MIGRATIONS.append(
         *(_append_only("visions", verb) for verb in ("update", "delete")),
     )
 )
+
+# Migration 4: the circle's joint action plan (the Community Score Card's): what will be done,
+# for which component, who leads, when, what it costs and who takes part; and what a later
+# circle said happened to each action (an update naming the action's UUID). Both append-only;
+# an action's state is computed when reading (`okanalysis.circles.action_plan`), never stored.
+# The words allowed are written out here: a released migration never changes.
+#: The longest text of an action or of what a circle said about it (characters).
+ACTION_MAX_CHARS = 2000
+MIGRATIONS.append(
+    (
+        f"""CREATE TABLE actions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL UNIQUE,
+    store_id TEXT NOT NULL,
+    unit_code TEXT NOT NULL,
+    round TEXT NOT NULL CHECK (length(trim(round)) > 0),
+    date TEXT NOT NULL CHECK (date(date) = date),
+    component TEXT NOT NULL CHECK (component IN
+        ('leadership', 'master_plan', 'learning_centre', 'finance_welfare', 'standards')),
+    what TEXT NOT NULL CHECK (length(trim(what)) > 0 AND length(what) <= {ACTION_MAX_CHARS}),
+    plan_item TEXT CHECK (plan_item IS NULL OR length(trim(plan_item)) > 0),
+    opportunity TEXT CHECK (opportunity IS NULL OR length(trim(opportunity)) > 0),
+    lead_role TEXT NOT NULL CHECK (lead_role IN ('core', 'tambon_facilitator', 'district_team',
+        'khun_ua', 'province_team', 'community_group', 'agency')),
+    lead_name TEXT NOT NULL DEFAULT '',
+    start_date TEXT NOT NULL CHECK (date(start_date) = start_date),
+    end_date TEXT NOT NULL CHECK (date(end_date) = end_date AND end_date >= start_date),
+    cost_satang INTEGER NOT NULL CHECK (typeof(cost_satang) = 'integer' AND cost_satang >= 0),
+    households INTEGER NOT NULL CHECK (typeof(households) = 'integer' AND households >= 0),
+    facilitator TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    CHECK (plan_item IS NULL OR opportunity IS NULL)
+)""",
+        "CREATE INDEX actions_unit_round ON actions (unit_code, round)",
+        f"""CREATE TABLE action_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL UNIQUE,
+    store_id TEXT NOT NULL,
+    action_uuid TEXT NOT NULL REFERENCES actions (uuid),
+    unit_code TEXT NOT NULL,
+    round TEXT NOT NULL DEFAULT '',
+    date TEXT NOT NULL CHECK (date(date) = date),
+    state TEXT NOT NULL CHECK (state IN ('done', 'in_progress', 'dropped')),
+    sentence TEXT NOT NULL
+        CHECK (length(trim(sentence)) > 0 AND length(sentence) <= {ACTION_MAX_CHARS}),
+    facilitator TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+)""",
+        "CREATE INDEX action_updates_action ON action_updates (action_uuid)",
+        *(
+            _append_only(table, verb)
+            for table in ("actions", "action_updates")
+            for verb in ("update", "delete")
+        ),
+    )
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -1339,11 +1395,31 @@ def visions_in_force(
     return frame.sort_values("unit_code", kind="stable").reset_index(drop=True)
 
 
-def _vision_rows(con: sqlite3.Connection) -> dict[str, dict[str, object]]:
-    """Every statement of an open, up-to-date store by UUID (what travels in a merge)."""
+#: The tables of plain append-only rows that travel in a merge, known by their `uuid` and
+#: carrying their `unit_code`, in the order they are added (an action update names its action).
+PLAIN_TABLES: tuple[str, ...] = ("visions", "actions", "action_updates")
+#: What each plain table's rows are called in messages: table -> (Thai, English).
+_PLAIN_NAMES = {
+    "visions": ("ข้อความ", "statement"),
+    "actions": ("กิจกรรม", "action"),
+    "action_updates": ("ความคืบหน้า", "action update"),
+}
+
+
+def _plain_columns(con: sqlite3.Connection, table: str) -> list[str]:
+    """A plain table's columns except its id in this store (what travels in a merge)."""
+    return [r[1] for r in con.execute(f"PRAGMA table_info({table})") if r[1] != "id"]
+
+
+def _plain_rows(con: sqlite3.Connection, table: str) -> dict[str, dict[str, object]]:
+    """Every row of a plain table of an open, up-to-date store by UUID."""
+    columns = _plain_columns(con, table)
     return {
-        str(r[0]): dict(zip(_VISION_CONTENT, r, strict=True))
-        for r in con.execute(f"SELECT {', '.join(_VISION_CONTENT)} FROM visions")
+        str(row["uuid"]): row
+        for row in (
+            dict(zip(columns, r, strict=True))
+            for r in con.execute(f"SELECT {', '.join(columns)} FROM {table}")
+        )
     }
 
 
@@ -1422,6 +1498,7 @@ def export(
     out_path: str | os.PathLike[str],
     *,
     lang: str = "th",
+    extra: Sequence[tuple[str, str, pd.DataFrame]] = (),
 ) -> Path:
     """Write every entry to `out_path` (.xlsx or .csv) for the district teams; return the path.
 
@@ -1429,6 +1506,10 @@ def export(
     their status. A .csv holds all entries with their status, in UTF-8 with a byte-order mark so
     Excel on Thai Windows shows the Thai text. Rows go by unit, round, `created_at` and UUID, so
     two stores holding the same entries (merged in any order) export the same rows.
+
+    `extra` are more tables for people, as (sheet name, file suffix, table): a sheet each in
+    an .xlsx, a CSV each beside a .csv (`<name>-<suffix>.csv`). `okanalysis.circles.action_plan.export`
+    (the package's `circles.export`, the command's) adds the circles' action plans this way.
     """
     out = Path(out_path)
     suffix = out.suffix.lower()
@@ -1446,12 +1527,19 @@ def export(
     all_entries = export_table(entries, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":  # text a spreadsheet would run is neutralised (see `core.sheets`)
+        for _, name, frame in extra:  # checked first: a refused text writes no file
+            sheets.check_cell_text(frame, f"{out.stem}-{name}.csv", workbook=False)
+        sheets.check_cell_text(all_entries, str(out), workbook=False)
+        for _, name, frame in extra:
+            beside = out.with_name(f"{out.stem}-{name}.csv")
+            sheets.write_csv_for_people(frame, beside, table=str(beside))
         return sheets.write_csv_for_people(all_entries, out, table=str(out))
     shown = entries["status"].isin(["current", "conflict"]).to_numpy()
     names = ("ผลที่ใช้อยู่", "ทุกรายการ") if lang != "en" else ("in force", "all entries")
     pages = {
         names[0]: all_entries.loc[shown].reset_index(drop=True),
         names[1]: all_entries,
+        **{sheet: frame for sheet, _, frame in extra},
     }
     wb = Workbook(write_only=True)
     for name, frame in pages.items():  # what people typed stays text, never a formula
@@ -1510,6 +1598,10 @@ class MergeResult:
     in_conflict: int
     #: statements of the community's own words added to the target (see `save_vision`)
     visions_added: int = 0
+    #: actions of the circles' action plans, and updates on them, added to the target
+    #: (see `okanalysis.circles.action_plan`)
+    actions_added: int = 0
+    updates_added: int = 0
 
 
 _ENTRY_COLUMNS = ("uuid", "store_id", *_SESSION_CONTENT)
@@ -1630,9 +1722,13 @@ def _differs(path: Path, uuid_: str) -> InputError:
     )
 
 
-def _merge_visions(con: sqlite3.Connection, found: dict[str, tuple[dict, Path]]) -> int:
-    """Append, in the caller's transaction, the statements `con` lacks; return how many."""
-    have = _vision_rows(con)
+def _merge_rows(con: sqlite3.Connection, table: str, found: dict[str, tuple[dict, Path]]) -> int:
+    """Append, in the caller's transaction, the rows of a plain table `con` lacks (by UUID,
+    oldest first); return how many."""
+    have = _plain_rows(con, table)
+    columns = _plain_columns(con, table)
+    th, en = _PLAIN_NAMES[table]
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     added = 0
     for key, (row, source) in sorted(found.items(), key=lambda kv: (kv[1][0]["created_at"], kv[0])):
         if key in have:
@@ -1640,17 +1736,24 @@ def _merge_visions(con: sqlite3.Connection, found: dict[str, tuple[dict, Path]])
                 raise _differs(source, key)
             continue
         try:
-            _insert_vision(con, row)
+            con.execute(insert, [row.get(c) for c in columns])
         except sqlite3.IntegrityError as e:
             raise InputError(
-                f"ข้อความ {key} ผิดกฎของไฟล์บันทึกวงเรียนรู้ ({e}) จึงไม่รวม",
-                f"statement {key} breaks the circle store's rules ({e}), so nothing is merged",
+                f"{th} {key} ผิดกฎของไฟล์บันทึกวงเรียนรู้ ({e}) จึงไม่รวม",
+                f"{en} {key} breaks the circle store's rules ({e}), so nothing is merged",
                 file=str(source),
                 column="uuid",
                 value=key,
             ) from e
         added += 1
     return added
+
+
+def _merge_plain(
+    con: sqlite3.Connection, found: dict[str, dict[str, tuple[dict, Path]]]
+) -> dict[str, int]:
+    """Append every plain table's missing rows, in `PLAIN_TABLES` order; counts by table."""
+    return {table: _merge_rows(con, table, found.get(table, {})) for table in PLAIN_TABLES}
 
 
 def _merge_into(con: sqlite3.Connection, entries: dict[str, _Entry]) -> int:
@@ -1694,24 +1797,29 @@ def merge(
     was or fully merged. Entries keep their UUID, store id and `created_at`. With `keep`, only
     the entries whose unit code `keep(unit_code)` accepts are read (a district pack takes its
     district's; an entry and what it supersedes share their unit, so no link is cut).
+
+    The community's own words, the circles' actions and the updates on them (`PLAIN_TABLES`)
+    travel the same way, known by UUID; an update carries its action's unit code, so `keep`
+    never separates an update from its action.
     """
     target = Path(into)
     entries: dict[str, _Entry] = {}
-    statements: dict[str, tuple[dict, Path]] = {}
+    plain: dict[str, dict[str, tuple[dict, Path]]] = {table: {} for table in PLAIN_TABLES}
     read = 0
     for source in map(Path, sources):
         mem = _snapshot(source)
         try:
             found = _entries(mem, source)
-            found_visions = _vision_rows(mem)
+            found_plain = {table: _plain_rows(mem, table) for table in PLAIN_TABLES}
         finally:
             mem.close()
-        for key, row in found_visions.items():
-            if keep is not None and not keep(str(row["unit_code"])):
-                continue
-            if key in statements and statements[key][0] != row:
-                raise _differs(source, key)
-            statements.setdefault(key, (row, source))
+        for table, rows in found_plain.items():
+            for key, row in rows.items():
+                if keep is not None and not keep(str(row["unit_code"])):
+                    continue
+                if key in plain[table] and plain[table][key][0] != row:
+                    raise _differs(source, key)
+                plain[table].setdefault(key, (row, source))
         for key, entry in found.items():
             if keep is not None and not keep(str(entry.row["unit_code"])):
                 continue
@@ -1722,21 +1830,28 @@ def merge(
     if target.exists():
         with open_store(target) as st, _transaction(st.connection) as con:
             added = _merge_into(con, entries)
-            added_visions = _merge_visions(con, statements)
+            added_plain = _merge_plain(con, plain)
     else:
-        added, added_visions = _merge_new(target, entries, statements)
+        added, added_plain = _merge_new(target, entries, plain)
     found_conflicts = conflicts(target)
     pairs = tuple(
         dict.fromkeys(zip(found_conflicts["unit_code"], found_conflicts["round"], strict=True))
     )
     return MergeResult(
-        target, added, read - added, pairs, len(found_conflicts), visions_added=added_visions
+        target,
+        added,
+        read - added,
+        pairs,
+        len(found_conflicts),
+        visions_added=added_plain["visions"],
+        actions_added=added_plain["actions"],
+        updates_added=added_plain["action_updates"],
     )
 
 
 def _merge_new(
-    target: Path, entries: dict[str, _Entry], statements: dict[str, tuple[dict, Path]]
-) -> tuple[int, int]:
+    target: Path, entries: dict[str, _Entry], plain: dict[str, dict[str, tuple[dict, Path]]]
+) -> tuple[int, dict[str, int]]:
     """Merge into a new store built beside `target`, then put in place (never over a file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.merging")
@@ -1744,7 +1859,7 @@ def _merge_new(
         leftover.unlink(missing_ok=True)
     try:
         with open_store(tmp, create=True) as st, _transaction(st.connection) as con:
-            added = _merge_into(con, entries), _merge_visions(con, statements)
+            added = _merge_into(con, entries), _merge_plain(con, plain)
         try:
             os.link(tmp, target)  # atomic, and never replaces a store made meanwhile
             placed = True
@@ -1758,7 +1873,7 @@ def _merge_new(
             return added
         with open_store(target) as st, _transaction(st.connection) as con:
             # another process made the target meanwhile
-            return _merge_into(con, entries), _merge_visions(con, statements)
+            return _merge_into(con, entries), _merge_plain(con, plain)
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -26,6 +26,11 @@ _ROLES: dict[str, tuple[str, str]] = {
     "role.khun_ua": ("คุณเอื้อ", "enabler (khun ua)"),
     "role.province_team": ("คุณอำนวยจังหวัด", "province facilitation team"),
 }
+#: Who may lead an action of a circle's action plan besides the roles above.
+_LEADS: dict[str, tuple[str, str]] = {
+    "lead.community_group": ("กลุ่มในชุมชน", "a community group"),
+    "lead.agency": ("หน่วยงานภาคีหรือ อบต.", "a partner agency or the TAO"),
+}
 _STATUS: dict[str, tuple[str, str]] = {
     # shared status words
     "status.no_data": ("ไม่มีข้อมูล", "no data"),
@@ -41,6 +46,12 @@ _STATUS: dict[str, tuple[str, str]] = {
     "direction.down": ("ลดลง", "declined"),
     # the grade that combines the five components
     "grade.overall": ("ระดับรวม", "overall"),
+    # an action of a circle's action plan: planned (no update yet), then what a later circle said
+    "action_state.open": ("ยังไม่เริ่ม (ตามแผน)", "planned"),
+    "action_state.in_progress": ("กำลังทำ", "in progress"),
+    "action_state.done": ("ทำแล้ว", "done"),
+    "action_state.dropped": ("ยกเลิก", "dropped"),
+    "action_state.overdue": ("เลยกำหนด", "overdue"),
 }
 _COLUMNS: dict[str, tuple[str, str]] = {
     # the grades (`okanalysis.grading`)
@@ -199,13 +210,36 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "column.engine": ("วิธีคำนวณ", "engine"),
     "column.seconds": ("วินาที", "seconds"),
     "column.error": ("ข้อผิดพลาด", "error"),
+    # the circles' action plans (`okanalysis.circles.action_plan`)
+    "column.action_what": ("สิ่งที่จะทำ", "what will be done"),
+    "column.action_addresses": ("ตอบแผนแม่บทหรือเงินไหลออก", "addresses (plan item or money leaving)"),
+    "column.plan_item": ("รายการในแผนแม่บท", "master-plan item"),
+    "column.opportunity": ("รายการเงินไหลออก", "money-leaving item"),
+    "column.lead_role": ("ผู้รับผิดชอบหลัก", "who leads"),
+    "column.lead_name": ("ชื่อผู้รับผิดชอบ (ถ้าวงให้เขียน)", "lead's name (if the circle wrote it)"),
+    "column.start_date": ("วันเริ่ม", "starts"),
+    "column.end_date": ("วันสิ้นสุด", "ends"),
+    "column.action_cost": ("งบประมาณโดยประมาณ", "estimated cost"),
+    "column.action_households": ("ครัวเรือนที่คาดว่าจะร่วม", "households expected to take part"),
+    "column.action_state": ("สถานะของกิจกรรม", "state of the action"),
+    "column.action_said": ("สิ่งที่เกิดขึ้น (วงบอก)", "what happened (as the circle said)"),
+    "column.action_said_date": ("วันที่วงบอก", "said at the circle of"),
+    "column.action_agreed_date": ("วันที่วงตกลง", "agreed at the circle of"),
+    "column.actions_open": ("กิจกรรมที่ยังค้าง", "open actions"),
+    "column.actions_overdue": ("กิจกรรมที่เลยกำหนด", "overdue actions"),
+    "column.actions_done": ("กิจกรรมที่ทำแล้ว", "actions done"),
+    "column.actions_dropped": ("กิจกรรมที่ยกเลิก", "actions dropped"),
+    "column.round_before": ("รอบก่อน", "previous round"),
+    "column.grade_before": ("ระดับรอบก่อน", "grade then"),
+    "column.grade_now": ("ระดับรอบนี้", "grade now"),
+    "column.direction": ("การเปลี่ยนแปลง", "change"),
 }
 for _g in GRADES:
     _COLUMNS[f"column.computed_{_g}"] = (f"ระดับ {_g} จากข้อมูล", f"computed {_g}")
     _COLUMNS[f"column.agreed_{_g}"] = (f"ระดับ {_g} ที่วงตกลง", f"agreed {_g}")
 
 #: Every label: key -> (Thai, English).
-LABELS: dict[str, tuple[str, str]] = {**_LEVELS, **_ROLES, **_STATUS, **_COLUMNS}
+LABELS: dict[str, tuple[str, str]] = {**_LEVELS, **_ROLES, **_LEADS, **_STATUS, **_COLUMNS}
 
 
 def pair(key: str) -> tuple[str, str]:

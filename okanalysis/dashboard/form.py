@@ -23,6 +23,7 @@ from okanalysis.circles import store as circles
 from okanalysis.core import thai
 from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES
 from okanalysis.core.errors import NothingToShow, OkanalysisError
+from okanalysis.dashboard.action_form import ActionForm
 from okanalysis.dashboard.data import NO_DATA, CircleData, ComputedGrades
 from okanalysis.dashboard.kit import (
     LOG,
@@ -425,12 +426,17 @@ class ScoringForm:
         self.round.observe(app.guard(lambda _: self._show_correcting()), "value")
         self.date_be = html_box()
         self.date.observe(app.guard(lambda _: self._show_date()), "value")
+        # the action plan: the previous circle's actions before the grades, this circle's after
+        self.actions = ActionForm(app, self)
+        for box in (self.round, self.date):
+            box.observe(app.guard(lambda _: self._refresh_actions()), "value")
         self.root = w.VBox(
             [
                 w.HBox(
                     [self.round, self.date, self.date_be, self.facilitator],
                     layout=w.Layout(flex_flow="row wrap", align_items="center"),
                 ),
+                self.actions.previous_root,
                 *rows,
                 w.HBox([self.overall_label, self.overall_computed, self.overall]),
                 self.participants_label,
@@ -442,6 +448,7 @@ class ScoringForm:
                 self.correcting,
                 self.save,
                 self.message,
+                self.actions.plan_root,
                 self.sheet,
                 self.sheet_link,
                 self.history_label,
@@ -503,6 +510,12 @@ class ScoringForm:
         self.sheet.description = f"{t('print_sheet', 'th')} / {t('print_sheet', 'en').lower()}"
         self.history_label.value = heading(t("history", L))
         self._show_date()
+        self.actions.relabel()
+
+    def _refresh_actions(self) -> None:
+        """The round or the date changed: the previous circle may be another one."""
+        if self.app.village is not None:
+            self.actions.refresh()
 
     def load(self, code: str) -> None:
         """A new village: computed grades shown, agreed grades start at the computed ones. When
@@ -533,6 +546,7 @@ class ScoringForm:
         self.sheet_link.value = ""
         self.note.value = ""
         self.vision.value = ""
+        self.actions.load(code)
         self.refresh()
 
     def _entries(self) -> pd.DataFrame:
@@ -548,6 +562,7 @@ class ScoringForm:
         rounds = sorted(set(entries["round"].astype(str)) | self._known_rounds)
         self.round.options = rounds
         self._show_correcting(entries)
+        self.actions.refresh()
 
     def _show_correcting(self, entries: pd.DataFrame | None = None) -> None:
         entries = self._entries() if entries is None else entries

@@ -225,6 +225,59 @@ TEXT: dict[str, tuple[str, str]] = {
         "Sorry, something went wrong; please tell the academic team",
     ),
     "no_round": ("ยังไม่มีรอบที่บันทึก", "no round recorded yet"),
+    # the circle's action plan (`dashboard.action_form`, `panels.actions`)
+    "previous_actions": (
+        "กิจกรรมที่วงครั้งก่อนตกลงไว้ ({round}) และที่ยังค้าง: เกิดอะไรขึ้นบ้าง",
+        "What the previous circle ({round}) agreed to do, and what is still open: what happened?",
+    ),
+    "no_previous_actions": (
+        "วงครั้งก่อนยังไม่ได้บันทึกกิจกรรม และไม่มีกิจกรรมค้าง",
+        "the previous circle recorded no action, and none is still open",
+    ),
+    "action_plan": ("แผนปฏิบัติการของวง (หลังให้ระดับ)", "The circle's action plan (after the grades)"),
+    "round_actions": ("กิจกรรมที่วงนี้ตกลง (รอบ {round})", "Actions this circle agreed (round {round})"),
+    "no_round_actions": ("ยังไม่มีกิจกรรมในรอบนี้", "no action recorded in this round yet"),
+    "action_what": labels.pair("column.action_what"),
+    "action_what_hint": (
+        "เช่น ทำปุ๋ยหมักใช้เองแทนปุ๋ยเคมี",
+        "e.g. make our own compost instead of chemical fertiliser",
+    ),
+    "action_component": ("องค์ประกอบที่กิจกรรมนี้ช่วย", "component it serves"),
+    "action_addresses": labels.pair("column.action_addresses"),
+    "addresses_none": ("ไม่ระบุ", "none"),
+    "addresses_plan": ("แผนแม่บท", "master plan"),
+    "addresses_money": ("เงินไหลออก", "money leaving"),
+    "action_lead": labels.pair("column.lead_role"),
+    "action_lead_name": labels.pair("column.lead_name"),
+    "action_start": labels.pair("column.start_date"),
+    "action_end": labels.pair("column.end_date"),
+    "action_cost": ("งบประมาณโดยประมาณ (บาท)", "estimated cost (baht)"),
+    "action_cost_hint": ("เช่น 12,500", "e.g. 12,500"),
+    "action_households": labels.pair("column.action_households"),
+    "action_when": ("ช่วงเวลา", "when"),
+    "action_state": labels.pair("column.action_state"),
+    "action_said": labels.pair("column.action_said"),
+    "action_sentence_hint": ("เกิดอะไรขึ้น (หนึ่งประโยค)", "what happened (one sentence)"),
+    "action_save": ("บันทึกกิจกรรม", "Save the action"),
+    "action_mark": ("บันทึกความคืบหน้า", "Save what happened"),
+    "action_saved": (
+        "บันทึกกิจกรรมแล้ว (รายการที่ {id}): {what}",
+        "Action saved (entry {id}): {what}",
+    ),
+    "action_marked": (
+        "บันทึกความคืบหน้าแล้ว: {what} → {state}",
+        "Saved what happened: {what} → {state}",
+    ),
+    "action_needs_round": (
+        "โปรดกรอกรอบการประเมินและวันที่จัดวงด้านบนก่อน",
+        "fill in the round and the date of the circle above first",
+    ),
+    "overdue": labels.pair("action_state.overdue"),
+    "actions": ("กิจกรรม", "actions"),
+    "actions_counts": (
+        "ค้าง {open} · เลยกำหนด {overdue} · ทำแล้ว {done}",
+        "open {open} · overdue {overdue} · done {done}",
+    ),
 }
 
 
@@ -329,6 +382,24 @@ def hidden_cell(min_group: int, lang: str) -> str:
     return f'<span class="okd-muted">{esc(t("suppressed", lang, n=min_group))}</span>'
 
 
+#: The action plan's columns as the form names them (`field_label`).
+ACTION_FIELDS = {
+    "component": "action_component",
+    "what": "action_what",
+    "plan_item": "action_addresses",
+    "opportunity": "action_addresses",
+    "addresses": "action_addresses",
+    "lead_role": "action_lead",
+    "lead_name": "action_lead_name",
+    "start_date": "action_start",
+    "end_date": "action_end",
+    "cost": "action_cost",
+    "households": "action_households",
+    "state": "action_state",
+    "sentence": "action_said",
+}
+
+
 def field_label(column: str, lang: str) -> str:
     """A store column as the form names it ('leadership_reason' -> the component: reason)."""
     for c in COMPONENT_CODES:
@@ -339,6 +410,8 @@ def field_label(column: str, lang: str) -> str:
             )
             suffix = f": {t(key, lang)}" if key else ""
             return f"{COMPONENTS[c][1 if lang == 'en' else 0]}{suffix}"
+    if column in ACTION_FIELDS:
+        return t(ACTION_FIELDS[column], lang)
     if column in circles.EXPORT_LABELS:
         return circles.EXPORT_LABELS[column][1 if lang == "en" else 0]
     return {"participants": t("participants", lang), "components": t("components", lang)}.get(

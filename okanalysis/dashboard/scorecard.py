@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from okanalysis.circles import action_plan as plan
 from okanalysis.circles import store as circles
 from okanalysis.core import thai
 from okanalysis.core.components import COMPONENT_CODES, COMPONENTS, GRADES, grade_rank
@@ -93,8 +94,10 @@ def scorecard(
 
     Columns: unit_code, level, tambon_code, name, then `<c>_computed`, `<c>_agreed`,
     `<c>_state`, `<c>_previous` (agreed in the compared round) and `<c>_change` for each
-    component and for `overall`, `change` (the overall's), and `in_conflict` (the round's
-    entries of this unit are in conflict after a merge).
+    component and for `overall`, `change` (the overall's), `in_conflict` (the round's
+    entries of this unit are in conflict after a merge), and the unit's actions
+    `actions_open`, `actions_overdue` and `actions_done` (`action_counts_frame`: at the date
+    of the round's last circle).
     """
     villages = data.villages.loc[data.villages["amphoe_code"] == amphoe]
     tambons = data.tambons.loc[data.tambons["amphoe_code"] == amphoe]
@@ -156,6 +159,7 @@ def scorecard(
             for now, then in zip(frame[f"{key}_agreed"], frame[f"{key}_previous"], strict=True)
         ]
     frame["change"] = frame["overall_change"]
+    frame = pd.concat([frame, action_counts_frame(frame, store, round)], axis=1)
     # entries of one unit and round that no entry supersedes (saved apart, then merged): the
     # cell is marked until a new entry that supersedes them all is saved
     frame["in_conflict"] = (
@@ -164,6 +168,37 @@ def scorecard(
         else False
     )
     return frame
+
+
+#: The action counts a scorecard row carries (`action_counts_frame`).
+ACTION_COUNTS = ("open", "overdue", "done")
+
+
+def action_counts_frame(codes: pd.DataFrame, store: Path | None, round: str | None) -> pd.DataFrame:
+    """Per scorecard row (`codes`: unit_code, level): its actions `actions_open`,
+    `actions_overdue` and `actions_done`, counted as at the date of the last circle of `round`
+    (of the whole store without one), never the computer's clock. A sub-district's row counts
+    its own actions and its villages'. All zero without a store or an action."""
+    out = pd.DataFrame(index=codes.index)
+    for key in ACTION_COUNTS:
+        out[f"actions_{key}"] = 0
+    if store is None or not Path(store).exists():
+        return out
+    as_of = plan.circle_date(store, round)
+    if as_of is None:
+        return out
+    counts = plan.action_counts(plan.actions(store, as_of=as_of), as_of=as_of)
+    if counts.empty:
+        return out
+    for i, (code, level) in enumerate(zip(codes["unit_code"], codes["level"], strict=True)):
+        rows = (
+            counts.loc[counts.index.str.startswith(code)]
+            if level == "tambon"
+            else (counts.loc[[code]] if code in counts.index else counts.iloc[:0])
+        )
+        for key in ACTION_COUNTS:
+            out.iloc[i, out.columns.get_loc(f"actions_{key}")] = int(rows[key].sum())
+    return out.astype("int64")
 
 
 def direction(now: object, then: object) -> str:
@@ -266,6 +301,19 @@ def scorecard_cell(
     return state_badge(state if state in (NO_DATA, NOT_APPLICABLE) else NOT_GRADED, lang)
 
 
+def actions_cell(row: pd.Series, lang: str = "th") -> str:
+    """A unit's actions: open, overdue (marked) and done ("" without any)."""
+    counts = {k: int(row.get(f"actions_{k}", 0) or 0) for k in ACTION_COUNTS}
+    if not any(counts.values()):
+        return ""
+    data = " ".join(f'data-{k}="{v}"' for k, v in counts.items())
+    late = " okd-conflict" if counts["overdue"] else ""
+    return (
+        f'<span class="okd-actions-count{late}" {data}>'
+        f"{esc(t('actions_counts', lang, **counts))}</span>"
+    )
+
+
 def scorecard_html(frame: pd.DataFrame, lang: str = "th") -> str:
     """The scorecard as a table: one row per unit, sub-districts in bold."""
     headers = [
@@ -273,6 +321,7 @@ def scorecard_html(frame: pd.DataFrame, lang: str = "th") -> str:
         *(str(i) for i in range(1, 6)),
         t("overall", lang),
         t("change", lang),
+        t("actions", lang),
     ]
     body, attrs = [], []
     arrows = ARROWS
@@ -296,6 +345,7 @@ def scorecard_html(frame: pd.DataFrame, lang: str = "th") -> str:
             else ""
         )
         cells.append(f"{arrows[ch]} {esc(t(ch, lang)) if ch else ''}{conflict}")
+        cells.append(actions_cell(r, lang))
         body.append(cells)
         attrs.append(f' data-unit="{esc(r["unit_code"])}" class="okd-row-{r["level"]}"')
     legend = "".join(

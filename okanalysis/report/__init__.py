@@ -6,6 +6,8 @@ okanalysis import the module that defines a name, never this file.
 
 from okanalysis.report.national import NationalReport, open_national
 from okanalysis.report.notebook import (
+    ACTION_HEADERS,
+    CHANGE_HEADERS,
     DEFAULT_DATA,
     GRADE_CLASSES,
     LANGS,
@@ -18,6 +20,7 @@ from okanalysis.report.notebook import (
     VISION_HEADERS,
     MissingData,
     Report,
+    actions_for_report,
     cards,
     chart_count,
     combine_rollups,
@@ -26,6 +29,7 @@ from okanalysis.report.notebook import (
     export_html,
     floor_level,
     format_value,
+    grade_change,
     grade_columns,
     grade_counts,
     grades_from_tables,
@@ -65,6 +69,8 @@ from okanalysis.report.notebook import (
 )
 
 __all__ = [
+    "ACTION_HEADERS",
+    "CHANGE_HEADERS",
     "DEFAULT_DATA",
     "GRADE_CLASSES",
     "LANGS",
@@ -78,6 +84,7 @@ __all__ = [
     "MissingData",
     "NationalReport",
     "Report",
+    "actions_for_report",
     "cards",
     "chart_count",
     "combine_rollups",
@@ -86,6 +93,7 @@ __all__ = [
     "export_html",
     "floor_level",
     "format_value",
+    "grade_change",
     "grade_columns",
     "grade_counts",
     "grades_from_tables",

@@ -289,6 +289,29 @@ class Report:
             lang=self.lang,
         )
 
+    def actions(self) -> pd.DataFrame:
+        """The circles' action plans of this report's units (`actions_for_report`): each action
+        with its state as at the last circle of this report's round (of any round when none
+        is set). NothingToShow before any circle has agreed an action."""
+        from okanalysis.circles import action_plan as plan
+
+        if self.circle_store is None or not self.circle_store.exists():
+            found = None
+        else:
+            as_of = plan.circle_date(self.circle_store, self.assessment_round)
+            found = plan.actions(self.circle_store, as_of=as_of) if as_of else None
+            if found is not None:  # overdue at the last circle shown, never today
+                found = found.assign(overdue=plan.overdue(found, as_of))
+            if found is not None and self.code is not None:
+                found = found[found["unit_code"].astype(str).str.startswith(self.code)]
+            if found is not None and self.assessment_round is not None:
+                found = found[found["round"] == self.assessment_round]
+        return with_names(actions_for_report(found, lang=self.lang), self.table("rollup"))
+
+    def grade_change(self) -> pd.DataFrame:
+        """The change of each unit's agreed grades since its previous round (`grade_change`)."""
+        return grade_change(self.sessions(), self.assessment_round, lang=self.lang)
+
     def grades(self, level: str) -> Any:
         """The computed grades of one level (village or tambon) as `grading.Grades`, read back
         from the results."""
@@ -868,6 +891,128 @@ def visions_beside_grades(
                 else "",
             }
         )
+    return pd.DataFrame(rows)
+
+
+#: The headers of the circles' action plans (`Report.actions`).
+ACTION_HEADERS: dict[str, tuple[str, str]] = {
+    "name": core_labels.pair("column.name"),
+    "round": core_labels.pair("column.round"),
+    "component": core_labels.pair("column.component"),
+    "what": core_labels.pair("column.action_what"),
+    "lead": core_labels.pair("column.lead_role"),
+    "when": ("ช่วงเวลา", "when"),
+    "cost": ("งบประมาณ (บาท)", "cost (baht)"),
+    "households": core_labels.pair("column.action_households"),
+    "state": core_labels.pair("column.action_state"),
+    "said": core_labels.pair("column.action_said"),
+}
+
+
+def actions_for_report(found: pd.DataFrame | None, *, lang: str = "th") -> pd.DataFrame:
+    """The circles' actions (rows of `action_plan.actions`, with `overdue` when known) as a
+    report lists them, by unit and circle date: unit_code, round, component, what, who leads
+    (a name only if written), when (Buddhist era), cost in baht (exact, as text), households,
+    state (overdue marked) and what a later circle said. Add the units' names with
+    `with_names`. NothingToShow when there is none."""
+    from okanalysis.circles import action_plan as plan
+    from okanalysis.core.components import component_name
+
+    if found is None or found.empty:
+        raise NothingToShow(
+            "ยังไม่มีวงเรียนรู้ใดตกลงแผนปฏิบัติการ", "no circle has agreed an action plan yet"
+        )
+    rows = []
+    for _, r in found.iterrows():
+        state = plan.word(plan.ACTION_STATES, r["state"], lang)
+        if "overdue" in r and bool(r["overdue"]):
+            state += f" ({core_labels.label('action_state.overdue', lang)})"
+        rows.append(
+            {
+                "unit_code": r["unit_code"],
+                "round": r["round"],
+                "component": component_name(r["component"], lang),
+                "what": r["what"],
+                "lead": plan.lead_text(r["lead_role"], r["lead_name"], lang),
+                "when": f"{thai.format_date(r['start_date'], lang)} – "
+                f"{thai.format_date(r['end_date'], lang)}",
+                "cost": plan.baht_text(r["cost_satang"]),
+                "households": int(r["households"]),
+                "state": state,
+                "said": r["state_sentence"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+#: The headers of the change of agreed grades since the previous round (`Report.grade_change`).
+CHANGE_HEADERS: dict[str, tuple[str, str]] = {
+    "unit_code": core_labels.pair("column.code"),
+    "component": core_labels.pair("column.component"),
+    "round_before": core_labels.pair("column.round_before"),
+    "grade_before": core_labels.pair("column.grade_before"),
+    "round": core_labels.pair("column.round"),
+    "grade_now": core_labels.pair("column.grade_now"),
+    "direction": core_labels.pair("column.direction"),
+}
+
+
+def grade_change(
+    sessions: pd.DataFrame | None, assessment_round: str | None = None, *, lang: str = "th"
+) -> pd.DataFrame:
+    """Each unit's agreed grades (the five components and the overall) in `assessment_round`
+    (else its latest round) beside those of its previous round: the round of its circle before
+    that one by circle date, never by round name. `sessions` is `circles.current(store)`. One
+    row per unit and component with a previous round: unit_code, component (in words),
+    round_before, grade_before, round, grade_now, direction (in words: improved, unchanged,
+    declined). NothingToShow when no unit has two rounds yet."""
+    from okanalysis.core.components import COMPONENT_CODES, component_name, grade_rank
+
+    none = NothingToShow(
+        "ยังไม่มีหมู่บ้านใดผ่านวงเรียนรู้สองรอบ จึงยังไม่มีการเปลี่ยนแปลงของระดับ",
+        "no unit has had two circle rounds yet, so there is no change of grades to show",
+    )
+    if sessions is None or sessions.empty:
+        raise none
+    force = (
+        sessions.loc[sessions["is_current"].astype(bool)] if "is_current" in sessions else sessions
+    )
+    rows = []
+    for code, entries in force.groupby("unit_code", sort=True):
+        entries = entries.sort_values(["date", "created_at", "uuid"], kind="stable")
+        if assessment_round is not None:
+            now = entries.loc[entries["round"] == assessment_round]
+            if now.empty:
+                continue
+            now = now.iloc[-1]
+        else:
+            now = entries.iloc[-1]
+        before = entries.loc[(entries["date"] < now["date"]) & (entries["round"] != now["round"])]
+        if before.empty:
+            continue
+        then = before.iloc[-1]
+        for key in (*COMPONENT_CODES, "overall"):
+            column = "overall" if key == "overall" else f"{key}_agreed"
+            a, b = then[column], now[column]
+            if grade_rank(a) is None or grade_rank(b) is None:
+                continue
+            step = grade_rank(b) - grade_rank(a)
+            direction = "up" if step > 0 else "down" if step < 0 else "same"
+            rows.append(
+                {
+                    "unit_code": str(code),
+                    "component": core_labels.label("grade.overall", lang)
+                    if key == "overall"
+                    else component_name(key, lang),
+                    "round_before": then["round"],
+                    "grade_before": a,
+                    "round": now["round"],
+                    "grade_now": b,
+                    "direction": core_labels.label(f"direction.{direction}", lang),
+                }
+            )
+    if not rows:
+        raise none
     return pd.DataFrame(rows)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from okanalysis.charts.html import component_css, esc, font_css, grade_badge, note
+from okanalysis.circles import action_plan as plan
 from okanalysis.circles import store as circles
 from okanalysis.contract import hierarchy, schema
 from okanalysis.core import labels, thai
@@ -56,6 +57,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "another entry of this village and round is in conflict with this one; this is the "
         "latest; save a new entry to settle it",
     ),
+    "actions": ("แผนปฏิบัติการที่วงตกลง", "The actions the circle agreed"),
+    "no_actions": ("วงนี้ยังไม่ได้บันทึกกิจกรรม", "the circle recorded no action"),
+    "what": labels.pair("column.action_what"),
+    "lead": labels.pair("column.lead_role"),
+    "when": ("ช่วงเวลา", "when"),
+    "cost": ("งบประมาณ", "cost"),
+    "households": ("ครัวเรือนที่ร่วม", "households"),
     "entry": ("รหัสรายการ", "entry"),
     "made": ("ทำโดย okanalysis", "made by okanalysis"),
     "none": ("–", "–"),
@@ -68,7 +76,7 @@ PAGE_CSS = """
 html, body { margin: 0; padding: 0; background: #fff; }
 .ok-sheet { max-width: 186mm; margin: 0 auto; padding: 4mm 0; }
 .ok-sheet h1 { font-size: 20px; margin: 0 0 2px; line-height: 1.25; }
-.ok-sheet h2 { font-size: 14px; margin: 8px 0 3px; padding-bottom: 1px;
+.ok-sheet h2 { font-size: 14px; margin: 6px 0 3px; padding-bottom: 1px;
   border-bottom: 2px solid #0072B2; line-height: 1.3; }
 .ok-sheet .ok-sub { color: #333; margin: 0 0 4px; }
 .ok-sheet .ok-where { font-size: 15px; font-weight: 700; margin: 2px 0; }
@@ -86,6 +94,8 @@ html, body { margin: 0; padding: 0; background: #fff; }
 .ok-sheet .ok-counts table { flex: 1 1 0; }
 .ok-sheet .ok-notetext { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid #d0d0d0;
   padding: 4px 8px; margin: 2px 0; }
+.ok-sheet table.ok-plan { font-size: 10px; line-height: 1.25; }
+.ok-sheet table.ok-plan td.num, .ok-sheet table.ok-plan th:nth-child(n+5) { text-align: right; }
 .ok-sheet .ok-foot { margin-top: 8px; font-size: 10px; color: #555; }
 @media print {
   .ok-sheet { padding: 0; max-width: none; }
@@ -174,8 +184,56 @@ def _counts_table(title: str, groups: Mapping[str, tuple[str, str]], entry: pd.S
     )
 
 
-def sheet_html(entry: pd.Series, *, village_name: str | None = None, lang: str = "th") -> str:
-    """The page for one entry (a row of `circles.current` or `history`)."""
+def actions_html(found: pd.DataFrame | None, lang: str = "th") -> str:
+    """The actions the circle agreed (rows of `action_plan.actions`): what, for which component
+    (its number), who leads (the role; the name only when the circle wrote it), when (Buddhist
+    era), the cost in baht and the households expected. Everything typed is escaped."""
+    head = f"<h2>{esc(_w('actions', lang))}</h2>"
+    if found is None or found.empty:
+        return head + f'<p class="ok-sub">{esc(_w("no_actions", lang))}</p>'
+    i = 1 if lang == "en" else 0
+    rows = []
+    for _, r in found.iterrows():
+        number = COMPONENT_CODES.index(r["component"]) + 1 if r["component"] in COMPONENTS else ""
+        title = COMPONENTS[r["component"]][i] if r["component"] in COMPONENTS else ""
+        when = (
+            f"{thai.format_date(r['start_date'], lang)} – {thai.format_date(r['end_date'], lang)}"
+        )
+        rows.append(
+            f'<tr><td title="{esc(title)}">{number}</td>'
+            f'<td class="ok-text">{esc(r["what"])}</td>'
+            f'<td class="ok-text">{esc(plan.lead_text(r["lead_role"], r["lead_name"], lang))}</td>'
+            f"<td>{esc(when)}</td>"
+            f'<td class="num">{esc(plan.baht_text(r["cost_satang"]))}</td>'
+            f'<td class="num">{int(r["households"]):,}</td></tr>'
+        )
+    unit = "baht" if lang == "en" else "บาท"
+    names = [
+        "#",
+        _w("what", lang),
+        _w("lead", lang),
+        _w("when", lang),
+        f"{_w('cost', lang)} ({unit})",
+        _w("households", lang),
+    ]
+    heads = "".join(f"<th>{esc(n)}</th>" for n in names)
+    return (
+        head + '<table class="ok-table ok-plan"><colgroup><col style="width:3%">'
+        '<col style="width:42%"><col style="width:15%"><col style="width:22%">'
+        '<col style="width:10%"><col style="width:8%"></colgroup>'
+        f"<thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def sheet_html(
+    entry: pd.Series,
+    *,
+    village_name: str | None = None,
+    lang: str = "th",
+    actions: pd.DataFrame | None = None,
+) -> str:
+    """The page for one entry (a row of `circles.current` or `history`), with the actions its
+    circle agreed in that round (`action_plan.actions`)."""
     lang = _lang(lang)
     i = 1 if lang == "en" else 0
     village = str(entry["unit_code"])
@@ -259,6 +317,7 @@ def sheet_html(entry: pd.Series, *, village_name: str | None = None, lang: str =
 {grades}
 <h2>{esc(_w("participants", lang))}: {esc(_w("total", lang))} {total:,} {esc(_w("people", lang))}</h2>
 {counts}
+{actions_html(actions, lang)}
 {note_html}
 <p class="ok-foot">{esc(_w("entry", lang))} {esc(entry["uuid"])} · {esc(_w("made", lang))} {esc(__version__)}</p>
 </main>
@@ -277,15 +336,18 @@ def circle_sheet(
 ) -> str:
     """The one-page A4 circle record of `village` for `round`, as a whole HTML page.
 
-    The entry in force for that village and round (`circles.in_force`); NothingToShow (Thai
-    and English) when the village has none. `village_name` is the village's own name when the
+    The entry in force for that village and round (`circles.in_force`), and the actions the
+    circle agreed in that round (with who leads and when, a lead's name only if written, and
+    the cost); NothingToShow (Thai and English) when the village has no entry. `village_name` is the village's own name when the
     caller knows it (the dashboard does; the store holds only codes); without it the page names
     the village by its number, with its sub-district and district from geothai.
     """
     lang = _lang(lang)
     village = check_village(village)
     round = str(round).strip()
-    return sheet_html(entry_for(store, village, round), village_name=village_name, lang=lang)
+    entry = entry_for(store, village, round)
+    agreed = plan.actions(store, village, round)
+    return sheet_html(entry, village_name=village_name, lang=lang, actions=agreed)
 
 
 def write_sheet(
