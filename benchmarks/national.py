@@ -10,14 +10,17 @@ Each contender runs in a fresh process; the peak resident memory is that of the 
 tree (the run and every process it starts: Dask workers, a nanny...), sampled with psutil:
 
 * pandas: `results.build(data, province=c)` for each province, one after another;
-* duckdb: the same with `engine="duckdb", memory_limit="2GB"` (said clearly when this
-  okanalysis's `results.build` has no DuckDB engine yet); once for the N provinces and once for
-  the first 2, for the linearity;
+* duckdb: the same with `engine="duckdb", memory_limit="2GB"`; once for the N provinces and
+  once for the first 2, for the linearity;
 * dask: `results.build_provinces(data, codes, workers=2)` (pandas engine on 2 workers);
 * floor: plain DuckDB SQL computing the same ledger outputs (household summaries, village
   roll-up, opportunities; `benchmarks/ledger.py`'s reference) over the same Parquet files.
 
-It ends with three lines: `ratio` (DuckDB engine time / floor time; target at most 1.5),
+It ends with three lines: `ratio` (DuckDB engine time / floor time for the same ledger outputs:
+the one pass over the ledger and the household, roll-up and money-leaving tables as the build's
+manifests time them, against the floor's SQL; target at most 1.5; the whole build, which also
+checks and computes every other table and writes them all, is printed against the floor's whole
+run above it),
 `peak` (GB, DuckDB engine, all processes; target under 4) and `linearity` (DuckDB engine
 seconds per million rows at N over that at N=2; target at most 1.2).
 """
@@ -36,7 +39,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MISSING = "no-engine"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,17 +95,23 @@ def run_pandas(data: Path, codes: list[str], out: Path) -> dict:
     return {}
 
 
+#: The result tables holding the floor's ledger outputs (household summaries, roll-ups,
+#: money leaving), with the one pass over the ledger they are computed from.
+LEDGER_PARTS = (
+    "cube", "households", "rollup", "spending_groups", "village_spending", "opportunities",
+)  # fmt: skip
+
+
 def run_duckdb(data: Path, codes: list[str], out: Path) -> dict:
+    """`results.build` with the DuckDB engine, province by province; `ledger_seconds` is the
+    time its manifests give the ledger's outputs (the floor's outputs, from the same files)."""
     from okanalysis.results.build import build
 
+    ledger = 0.0
     for code in codes:
-        try:
-            build(data, province=code, out=out, force=True, engine="duckdb", memory_limit="2GB")
-        except TypeError as exc:
-            if "engine" in str(exc) or "memory_limit" in str(exc):
-                return {"missing": f"results.build has no DuckDB engine in this build ({exc})"}
-            raise
-    return {}
+        r = build(data, province=code, out=out, force=True, engine="duckdb", memory_limit="2GB")
+        ledger += sum(r.manifest["seconds"].get(part, 0.0) for part in LEDGER_PARTS)
+    return {"ledger_seconds": ledger}
 
 
 def run_dask(data: Path, codes: list[str], out: Path) -> dict:
@@ -128,7 +136,7 @@ def run_floor(data: Path, codes: list[str], out: Path) -> dict:
         ["category", "kind", "grp", "direction", "avoidable", "substitutable", "farm_input"]
     ]
     links = Path(tempfile.mkdtemp(prefix="okanalysis-floor-"))
-    rows = 0
+    rows, ledger = 0, 0.0
     try:
         for code in codes:
             flat = links / code
@@ -137,6 +145,7 @@ def run_floor(data: Path, codes: list[str], out: Path) -> dict:
                 (flat / f"{table}.parquet").symlink_to(
                     data / table / f"province={code}" / "part-0.parquet"
                 )
+            began = time.perf_counter()
             con = duckdb.connect(config={"memory_limit": "2GB", "threads": 2})
             con.register("cats", cats)
             for statement in _reference_sql(flat):
@@ -144,9 +153,10 @@ def run_floor(data: Path, codes: list[str], out: Path) -> dict:
             for name in ("summary", "rollup", "opportunities"):
                 rows += con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
             con.close()
+            ledger += time.perf_counter() - began
     finally:
         shutil.rmtree(links, ignore_errors=True)
-    return {"output_rows": rows}
+    return {"output_rows": rows, "ledger_seconds": ledger}
 
 
 CHILDREN = {"pandas": run_pandas, "duckdb": run_duckdb, "dask": run_dask, "floor": run_floor}
@@ -226,30 +236,29 @@ def main(argv: list[str] | None = None) -> int:
         for kind in ("floor", "pandas", "duckdb", "dask"):
             runs[kind] = measure(kind, data, codes, work / kind)
             r = runs[kind]
-            if r.get("missing"):
-                print(f"{kind:7} not run: {r['missing']}")
-                continue
             extra = f", failed: {', '.join(r['failed'])}" if r.get("failed") else ""
             print(
                 f"{kind:7} {r['seconds']:8.1f} s  {rows / r['seconds']:12,.0f} rows/s  "
                 f"peak {r['peak_gb']:.2f} GB (all processes){extra}"
             )
         duck = runs["duckdb"]
-        if not duck.get("missing") and len(codes) > 2:
+        if len(codes) > 2:
             runs["duckdb_2"] = measure("duckdb", data, codes[:2], work / "duckdb_2")
             print(f"duckdb at N=2: {runs['duckdb_2']['seconds']:.1f} s ({rows_2:,} rows)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if duck.get("missing"):
-        why = "n/a (the DuckDB engine is not in this build of results.build)"
-        print(f"ratio: {why}")
-        print(f"peak: {why}")
-        print(f"linearity: {why}")
-        return 0
+    floor = runs["floor"]
+    print(
+        f"the ledger's outputs (household summaries, roll-ups, money leaving) alone: DuckDB"
+        f" engine {duck['ledger_seconds']:.1f} s (the one pass and those tables, from its"
+        f" manifests), floor {floor['ledger_seconds']:.1f} s (its SQL); the whole build"
+        f" (every table, checks, writing) against the floor's whole run:"
+        f" {duck['seconds'] / floor['seconds']:.2f}"
+    )
     two = runs.get("duckdb_2", duck)
     per_n = duck["seconds"] / (rows / 1e6)
     per_2 = two["seconds"] / (rows_2 / 1e6)
-    print(f"ratio: {duck['seconds'] / runs['floor']['seconds']:.2f}")
+    print(f"ratio: {duck['ledger_seconds'] / floor['ledger_seconds']:.2f}")
     print(f"peak: {duck['peak_gb']:.2f}")
     print(f"linearity: {per_n / per_2:.2f}")
     return 0
