@@ -34,3 +34,31 @@ def demo_parquet(demo_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory
     folder = tmp_path_factory.mktemp("demo") / "parquet"
     io.write_dataset(demo_dataset, folder, "parquet", note="test")
     return folder
+
+
+def browser_unavailable(reason: str) -> None:
+    """Skip a browser test without chromium or Playwright; under CI (`CI` set) fail instead."""
+    import os
+
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, one per test module (`tests.support.browser`)."""
+    from tests.support import browser as support
+
+    if not support.CHROMIUM.exists():
+        browser_unavailable(
+            f"{support.CHROMIUM} is missing (apt-get install chromium fonts-thai-tlwg)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("playwright is not installed")
+    with sync_playwright() as p:
+        b = support.launch_chromium(p)
+        yield b
+        b.close()

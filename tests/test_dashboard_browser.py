@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import os
 import sqlite3
 import subprocess
 import sys
@@ -32,12 +31,6 @@ pytestmark = pytest.mark.browser
 FIRST_KERNEL_S = 60
 PAGE_MS = 60_000
 VIEWPORT = support.VIEWPORT
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run under CI: {reason}")
-    pytest.skip(reason)
 
 
 def start(
@@ -78,20 +71,6 @@ def dataset(demo_dir):
     import okanalysis
 
     return okanalysis.load(demo_dir, progress=False)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not support.CHROMIUM.exists():
-        _unavailable(f"{support.CHROMIUM} is missing (apt-get install chromium fonts-thai-tlwg)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    with sync_playwright() as p:
-        b = support.launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from okanalysis.pack.build import build as build_pack
 from okanalysis.results import tables as rt
 from okanalysis.results.build import build as build_results
 from tests.support import browser as support
-from tests.test_dashboard_browser import _unavailable, fill_form, saved_sessions, show_panel
+from tests.test_dashboard_browser import fill_form, saved_sessions, show_panel
 
 pytestmark = pytest.mark.browser
 
@@ -47,20 +47,6 @@ def district(results) -> tuple[str, list[str]]:
         if len(villages) >= 2:
             return str(code), villages[:2]
     pytest.fail("the small demo has no district with two villages")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not support.CHROMIUM.exists():
-        _unavailable(f"{support.CHROMIUM} is missing (apt-get install chromium fonts-thai-tlwg)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    with sync_playwright() as p:
-        b = support.launch_chromium(p)
-        yield b
-        b.close()
 
 
 def offline_page(browser):

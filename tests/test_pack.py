@@ -248,14 +248,10 @@ def test_the_command_line(results, store, tmp_path, capsys):
 
 
 @pytest.mark.browser
-def test_the_dashboards_serve_the_zip(pack, villages, tmp_path):
+def test_the_dashboards_serve_the_zip(pack, villages, browser, tmp_path):
     """`okanalysis dashboard --data amphoe-8015.zip` in chromium: the circle screen and the
     district scorecard from the pack alone; a village outside the district refused by name."""
     from tests.support import browser as support
-
-    if not support.CHROMIUM.exists():
-        pytest.skip(f"{support.CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
 
     inside, outside = villages
     s = dataclasses.replace(
@@ -264,19 +260,18 @@ def test_the_dashboards_serve_the_zip(pack, villages, tmp_path):
     running = support.Background(s, tmp_path / "server")
     try:
         running.wait_ready("circle", 1, timeout=90)
-        with sync_playwright() as p:
-            b = support.launch_chromium(p)
-            page = b.new_page(viewport=support.VIEWPORT)
-            page.goto(running.url("voila/render/circle.ipynb", f"village={inside}"))
-            page.wait_for_selector(f'.okd-village[data-village="{inside}"]', timeout=90_000)
-            page.goto(running.url("voila/render/circle.ipynb", f"village={outside}"))
-            page.wait_for_selector(".okd-note-error", timeout=90_000)
-            text = page.locator(".okd-note-error").first.inner_text()
-            assert outside in text and DISTRICT in text
-            page.goto(running.url("voila/render/district.ipynb", f"amphoe={DISTRICT}"))
-            page.wait_for_selector(".okd-scorecard", timeout=90_000)
-            assert page.locator(f'.okd-scorecard [data-unit="{inside}"]').count() == 1
-            b.close()
+        context = browser.new_context(viewport=support.VIEWPORT)
+        page = context.new_page()
+        page.goto(running.url("voila/render/circle.ipynb", f"village={inside}"))
+        page.wait_for_selector(f'.okd-village[data-village="{inside}"]', timeout=90_000)
+        page.goto(running.url("voila/render/circle.ipynb", f"village={outside}"))
+        page.wait_for_selector(".okd-note-error", timeout=90_000)
+        text = page.locator(".okd-note-error").first.inner_text()
+        assert outside in text and DISTRICT in text
+        page.goto(running.url("voila/render/district.ipynb", f"amphoe={DISTRICT}"))
+        page.wait_for_selector(".okd-scorecard", timeout=90_000)
+        assert page.locator(f'.okd-scorecard [data-unit="{inside}"]').count() == 1
+        context.close()
         assert str(s.store) in running.log()
     finally:
         running.stop()

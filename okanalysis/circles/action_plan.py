@@ -197,16 +197,7 @@ def parse_baht(value: object, problems: list[OkanalysisError] | None = None) -> 
 def _plan_date(value: object, column: str, problems: list[OkanalysisError]) -> str | None:
     """A planned date (start or end): a date, or YYYY-MM-DD in the Common era (Thai digits
     accepted), from 2000 to 2099; ISO text back."""
-    date: dt.date | None = None
-    if isinstance(value, dt.datetime) and value is not pd.NaT:
-        date = value.date()
-    elif isinstance(value, dt.date):
-        date = value
-    elif isinstance(value, str):
-        try:
-            date = dt.date.fromisoformat(thai.arabic_digits(value.strip()))
-        except ValueError:
-            date = None
+    date = thai.to_date(value)
     if date is not None and FIRST_DATE <= date <= LAST_DATE:
         return date.isoformat()
     be = date is not None and date.year >= 2400
@@ -504,17 +495,9 @@ def save_action_update(
 
 # --- reading --------------------------------------------------------------------------------------
 def _as_date(value: object, column: str = "as_of") -> dt.date:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(thai.arabic_digits(value.strip()))
-        except ValueError:
-            pass
+    date = thai.to_date(value)
+    if date is not None:
+        return date
     raise OkanalysisError(
         "ต้องเป็นวันที่ (ปปปป-ดด-วว แบบ ค.ศ.)",
         "must be a date (YYYY-MM-DD, Common era)",

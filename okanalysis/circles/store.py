@@ -645,16 +645,7 @@ def _text(value: object, column: str, problems: list[OkanalysisError], *, requir
 
 
 def _date(value: object, problems: list[OkanalysisError]) -> str | None:
-    date: dt.date | None = None
-    if isinstance(value, dt.datetime) and value is not pd.NaT:
-        date = value.date()
-    elif isinstance(value, dt.date):
-        date = value
-    elif isinstance(value, str):
-        try:
-            date = dt.date.fromisoformat(thai.arabic_digits(value.strip()))
-        except ValueError:
-            date = None
+    date = thai.to_date(value)
     latest = dt.datetime.now(THAI_TIME).date() + dt.timedelta(days=1)
     if date is not None and dt.date(2000, 1, 1) <= date <= latest:
         return date.isoformat()

@@ -54,6 +54,24 @@ def fiscal_year_be(date: dt.date | pd.Timestamp) -> int:
     return be_year(date.year) + (1 if date.month >= 10 else 0)
 
 
+def to_date(value: object) -> dt.date | None:
+    """A calendar date from what a form or a file gives: a date, a datetime or Timestamp (its
+    day), or ISO text YYYY-MM-DD (Thai digits accepted); None for anything else (NaT, other
+    text), for the caller to refuse in its own words."""
+    if value is pd.NaT:
+        return None
+    if isinstance(value, dt.datetime):  # pd.Timestamp too
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(arabic_digits(value.strip()))
+        except ValueError:
+            return None
+    return None
+
+
 def format_date(
     date: dt.date | pd.Timestamp | None,
     lang: str = "th",
