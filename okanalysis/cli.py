@@ -394,6 +394,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         lan=args.lan,
         certfile=args.certfile,
         keyfile=args.keyfile,
+        province=args.province,
     )
     return dashboard.serve(s)
 
@@ -698,6 +699,7 @@ def build_parser() -> argparse.ArgumentParser:
         "data/demo)",
     )
     p.add_argument("--port", type=_port, default=8866, help="port (default 8866)")
+    p.add_argument("--province", help="one province of a folder of several, e.g. 81 (default 80)")
     p.add_argument("--lan", action="store_true", help="listen on the network; needs the token")
     p.add_argument("--store", help="the circle store (default data/circles.sqlite)")
     p.add_argument("--certfile", help="TLS certificate (PEM): serve HTTPS")

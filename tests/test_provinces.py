@@ -302,3 +302,22 @@ def test_the_realism_bands_hold_in_other_provinces(code):
     fishing = hh[hh["main_income"] == "fishing"]
     assert set(fishing["village_code"].str[:4]) <= coastal
     assert (len(coastal) > 0) == (code in demo_province.COASTAL_PROVINCES)
+
+
+def test_the_dashboards_serve_one_province_of_several(several, tmp_path, monkeypatch):
+    """`okanalysis dashboard --data FOLDER --province 81`: the results of Krabi are built (or
+    reused) for the kernels; results of another province are refused by name."""
+    from okanalysis.core import paths
+    from okanalysis.dashboard import server
+    from okanalysis.dashboard.source import results_path
+    from okanalysis.results.store import open as open_results
+
+    monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
+    krabi = results_path(several, province="81")
+    assert open_results(krabi).province == "81"
+    assert results_path(krabi, province="๘๑") == krabi
+    with pytest.raises(OkanalysisError) as err:
+        results_path(krabi, province="80")
+    assert err.value.value == "80" and "81" in err.value.expected_en
+    s = server.settings(several, province="81", store=tmp_path / "circles.sqlite")
+    assert server.with_results(s).results == krabi

@@ -92,6 +92,8 @@ class ServerSettings:
     parameters: Path | None = None
     #: The district of a pack served (None for a province's data or results).
     pack: str | None = None
+    #: The province of a folder of several to serve (None: 80, or the results' own).
+    province: str | None = None
 
     @property
     def ip(self) -> str:
@@ -117,6 +119,7 @@ def settings(
     notebooks: str | os.PathLike[str] | None = None,
     certfile: str | os.PathLike[str] | None = None,
     keyfile: str | os.PathLike[str] | None = None,
+    province: str | None = None,
 ) -> ServerSettings:
     """Check the options and fill the defaults: a missing data or dashboards folder, a bad port,
     a LAN server without a token, or a certificate without its key (or one that cannot be
@@ -153,6 +156,13 @@ def settings(
                 value="*" * len(token),
             )
     pack = open_pack(data_path) if is_pack(data_path) else None
+    if pack is not None and province not in (None, ""):
+        raise InputError(
+            "ชุดข้อมูลอำเภอมีอำเภอเดียว ไม่ต้องระบุ --province",
+            "a district pack holds one district: --province is not for packs",
+            column="--province",
+            value=province,
+        )
     if pack is not None:
         data_path = pack.path
         store_path = Path(store) if store is not None else pack.store
@@ -170,6 +180,7 @@ def settings(
         results=pack.results if pack is not None else None,
         parameters=pack.parameters if pack is not None else None,
         pack=pack.district if pack is not None else None,
+        province=province or None,
     )
     if certfile or keyfile:
         ssl_context(s)  # refuses a missing, unreadable or mismatched pair now
@@ -272,7 +283,7 @@ def with_results(s: ServerSettings) -> ServerSettings:
 
     if s.results is not None:
         return s
-    return dataclasses.replace(s, results=results_path(s.data, quiet=False))
+    return dataclasses.replace(s, results=results_path(s.data, quiet=False, province=s.province))
 
 
 def lan_address() -> str:

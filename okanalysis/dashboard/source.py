@@ -20,7 +20,7 @@ import json, sys
 from okanalysis.core.errors import OkanalysisError
 from okanalysis.results.build import build
 try:
-    found = build(sys.argv[1], progress=sys.stderr.isatty())
+    found = build(sys.argv[1], province=sys.argv[2] or None, progress=sys.stderr.isatty())
 except OkanalysisError as e:
     print(json.dumps({"error": [e.expected_th, e.expected_en], "file": e.file,
                       "column": e.column, "value": None if e.value is None else str(e.value)}))
@@ -36,12 +36,19 @@ def is_results(path: str | os.PathLike[str]) -> bool:
     return check(path)
 
 
-def results_path(data: str | os.PathLike[str], *, quiet: bool = True) -> Path:
+def results_path(
+    data: str | os.PathLike[str], *, quiet: bool = True, province: str | None = None
+) -> Path:
     """The results folder for `data`: `data` itself when it is one, else the results built (or
     reused) from the raw data at `data` by a child process (the raw data never enters this
-    process). `quiet=False` prints where they are."""
+    process); `province` picks one province of a folder of several (default 80), and is
+    checked against a results folder's own. `quiet=False` prints where they are."""
     data = Path(data)
     if is_results(data):
+        if province not in (None, ""):
+            from okanalysis.results.build import build
+
+            build(data, province=province)  # refuses results of another province, by name
         return data.resolve()
     if not data.exists():
         raise InputError(
@@ -55,7 +62,7 @@ def results_path(data: str | os.PathLike[str], *, quiet: bool = True) -> Path:
             flush=True,
         )
     run = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(data)],
+        [sys.executable, "-c", _CHILD, str(data), province or ""],
         stdout=subprocess.PIPE,
         text=True,
         encoding="utf-8",
