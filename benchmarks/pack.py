@@ -76,7 +76,7 @@ def serve_pack(pack: Path, villages: list[str], tries: int, work: Path) -> tuple
             # the log counts every kernel that prepared a dashboard: try i waits for the
             # (i + 1)th of each, so nothing is timed while a kernel is being prepared
             for i, village in enumerate(picked):
-                for name, count in (("circle", i + 1), ("floor", i + 1), ("district", 1)):
+                for name, count in (("circle", i + 1), ("floor", i + 1)):
                     server.wait_ready(name, count, timeout=bench.READY_WAIT_S)
                 time.sleep(0.5)
                 context = browser.new_context(viewport=support.VIEWPORT)
@@ -97,7 +97,7 @@ def serve_pack(pack: Path, villages: list[str], tries: int, work: Path) -> tuple
                     flush=True,
                 )
             n = len(picked)
-            for name, count in (("circle", n + 1), ("floor", n + 1), ("district", 1)):
+            for name, count in (("circle", n + 1), ("floor", n + 1)):
                 server.wait_ready(name, count, timeout=bench.READY_WAIT_S)
             time.sleep(1.0)
             opened = [
@@ -107,7 +107,7 @@ def serve_pack(pack: Path, villages: list[str], tries: int, work: Path) -> tuple
                                 f"amphoe={picked[0][:4]}", ".okd-scorecard"),
             ]  # fmt: skip
             server.wait_ready("circle", n + 2, timeout=bench.READY_WAIT_S)
-            server.wait_ready("district", 2, timeout=bench.READY_WAIT_S)
+            server.wait_ready("district", 1, timeout=bench.READY_WAIT_S)  # not preheated
             time.sleep(2.0)
             floor_pids = {
                 int(pid)
@@ -120,7 +120,7 @@ def serve_pack(pack: Path, villages: list[str], tries: int, work: Path) -> tuple
             total = sum(pss[0]) + sum(pss[1])
             print(
                 f"memory: server {sum(rss[0]) / 2**20:.0f} MB resident and its {len(kernels)}"
-                f" dashboard kernels (a circle page, the scorecard, one preheated kernel of each)"
+                f" dashboard kernels (a circle page, its preheated successor, the scorecard)"
                 f" {', '.join(f'{b / 2**20:.0f}' for b in rss[1])} MB, {sum(map(sum, rss)) / 1e9:.2f}"
                 f" GB summed (shared libraries counted in each process); proportional (Pss,"
                 f" shared pages counted once): server {sum(pss[0]) / 2**20:.0f} MB, kernels"

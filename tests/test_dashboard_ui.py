@@ -614,6 +614,7 @@ def test_voila_is_configured_for_people(tmp_path):
     assert cfg["Voila"]["tornado_settings"]["allow_remote_access"] is False
     assert cfg["Voila"]["root_dir"] == str(dashboard.DASHBOARDS_DIR)
     assert cfg["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert cfg["VoilaKernelManager"]["preheat_denylist"] == []  # both dashboards preheated
     assert not cfg["VoilaExecutor"]["show_tracebacks"]
     env = dashboard.environment(s)
     assert env[dashboard.DATA_ENV] == str((tmp_path / "data").resolve())

@@ -247,6 +247,18 @@ def test_the_command_line(results, store, tmp_path, capsys):
     assert "8099" in capsys.readouterr().err
 
 
+def test_a_pack_preheats_only_the_circle_screen_and_takes_no_province(pack, tmp_path):
+    """On a laptop the scorecard starts its kernel when opened (one kernel less held); a pack
+    holds one district, so --province is refused with it."""
+    s = server.settings(_copy_zip(pack, tmp_path / "hall"))
+    assert server.voila_config(s)["VoilaKernelManager"]["preheat_denylist"] == [
+        server.PACK_UNHEATED
+    ]
+    with pytest.raises(InputError) as err:
+        server.settings(s.data, province="81")
+    assert err.value.column == "--province"
+
+
 @pytest.mark.browser
 def test_the_dashboards_serve_the_zip(pack, villages, browser, tmp_path):
     """`okanalysis dashboard --data amphoe-8015.zip` in chromium: the circle screen and the

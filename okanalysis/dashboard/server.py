@@ -214,6 +214,10 @@ def ssl_context(s: ServerSettings) -> ssl.SSLContext | None:
     return context
 
 
+#: The dashboard a pack's server does not preheat (see `voila_config`).
+PACK_UNHEATED = "district.ipynb"
+
+
 def voila_config(s: ServerSettings) -> dict[str, dict[str, Any]]:
     """The Voila configuration for people: every setting in one place."""
     return {
@@ -252,6 +256,10 @@ def voila_config(s: ServerSettings) -> dict[str, dict[str, Any]]:
             "cull_connected": False,  # a page still open keeps its kernel
             "cull_busy": False,
         },
+        # on a laptop serving a pack (one facilitator, a few GB) only the circle screen keeps
+        # a kernel ready: the scorecard starts its own when opened, a few seconds later, and
+        # the server with a circle page and the scorecard open holds one kernel less
+        "VoilaKernelManager": {"preheat_denylist": [PACK_UNHEATED] if s.pack else []},
     }
 
 
