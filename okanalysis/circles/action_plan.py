@@ -774,6 +774,12 @@ def _when(value: object, lang: str) -> str:
     return "" if value is None or pd.isna(value) else thai.format_date(value, lang)
 
 
+def when_text(start: object, end: object, lang: str = "th") -> str:
+    """An action's dates as Thai readers write them: '1 ก.พ. 2551 – 30 มิ.ย. 2551' (the one
+    spelling of an action's period on the circle screen, the A4 record and the report)."""
+    return f"{_when(start, lang)} – {_when(end, lang)}"
+
+
 def baht_text(satang: object) -> str:
     """Integer satang as baht for a table: "12,500" or "12,500.50" (exact)."""
     if satang is None or pd.isna(satang):
@@ -877,4 +883,5 @@ __all__ = [
     "save_action",
     "save_action_update",
     "updates_table",
+    "when_text",
 ]

@@ -934,8 +934,7 @@ def actions_for_report(found: pd.DataFrame | None, *, lang: str = "th") -> pd.Da
                 "component": component_name(r["component"], lang),
                 "what": r["what"],
                 "lead": plan.lead_text(r["lead_role"], r["lead_name"], lang),
-                "when": f"{thai.format_date(r['start_date'], lang)} – "
-                f"{thai.format_date(r['end_date'], lang)}",
+                "when": plan.when_text(r["start_date"], r["end_date"], lang),
                 "cost": plan.baht_text(r["cost_satang"]),
                 "households": int(r["households"]),
                 "state": state,

@@ -196,9 +196,7 @@ def actions_html(found: pd.DataFrame | None, lang: str = "th") -> str:
     for _, r in found.iterrows():
         number = COMPONENT_CODES.index(r["component"]) + 1 if r["component"] in COMPONENTS else ""
         title = COMPONENTS[r["component"]][i] if r["component"] in COMPONENTS else ""
-        when = (
-            f"{thai.format_date(r['start_date'], lang)} – {thai.format_date(r['end_date'], lang)}"
-        )
+        when = plan.when_text(r["start_date"], r["end_date"], lang)
         rows.append(
             f'<tr><td title="{esc(title)}">{number}</td>'
             f'<td class="ok-text">{esc(r["what"])}</td>'

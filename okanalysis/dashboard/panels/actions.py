@@ -23,11 +23,6 @@ def component_number(code: object) -> str:
     return str(COMPONENT_CODES.index(code) + 1) if code in COMPONENT_CODES else "–"
 
 
-def when_text(start: object, end: object, lang: str = "th") -> str:
-    """An action's dates as Thai readers write them: '1 ก.พ. 2551 – 30 มิ.ย. 2551'."""
-    return f"{thai.format_date(pd.Timestamp(start), lang)} – {thai.format_date(pd.Timestamp(end), lang)}"
-
-
 def state_html(row: pd.Series, lang: str = "th", *, as_of: object = None) -> str:
     """An action's state in words (with what the circle said), marked overdue when it is still
     open at the date of the circle viewed (`as_of`)."""
@@ -65,7 +60,7 @@ def actions_rows(found: pd.DataFrame, lang: str = "th", *, as_of: object = None)
                 f'<span title="{esc(title)}">{component_number(r["component"])}</span>',
                 esc(r["what"]),
                 esc(plan.lead_text(r["lead_role"], r["lead_name"], lang)),
-                esc(when_text(r["start_date"], r["end_date"], lang)),
+                esc(plan.when_text(r["start_date"], r["end_date"], lang)),
                 esc(
                     thai.format_baht(
                         int(r["cost_satang"]),
