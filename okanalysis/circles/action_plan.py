@@ -734,9 +734,8 @@ ACTION_EXPORT_LABELS: dict[str, tuple[str, str]] = {
     "state_sentence": labels.pair("column.action_said"),
     "state_date": labels.pair("column.action_said_date"),
     "state_uuid": ("รหัสความคืบหน้าล่าสุด (UUID)", "latest update UUID"),
-    "facilitator": ("คุณอำนวยผู้จัดวง", "facilitator"),
-    "created_at": ("เวลาที่บันทึก", "recorded at"),
-    "store_id": ("บันทึกครั้งแรกในไฟล์ (รหัส)", "first saved in store (id)"),
+    # the same words as the circle records' export
+    **{k: store.EXPORT_LABELS[k] for k in ("facilitator", "created_at", "store_id")},
 }
 #: Headers of the exported updates.
 UPDATE_EXPORT_LABELS: dict[str, tuple[str, str]] = {
@@ -747,9 +746,8 @@ UPDATE_EXPORT_LABELS: dict[str, tuple[str, str]] = {
     "date": labels.pair("column.action_said_date"),
     "state": labels.pair("column.action_state"),
     "sentence": labels.pair("column.action_said"),
-    "facilitator": ("คุณอำนวยผู้จัดวง", "facilitator"),
-    "created_at": ("เวลาที่บันทึก", "recorded at"),
-    "store_id": ("บันทึกครั้งแรกในไฟล์ (รหัส)", "first saved in store (id)"),
+    # the same words as the circle records' export
+    **{k: store.EXPORT_LABELS[k] for k in ("facilitator", "created_at", "store_id")},
 }
 
 
