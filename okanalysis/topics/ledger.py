@@ -23,7 +23,7 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -150,19 +150,35 @@ class Layout:
         return self.categories["category"].to_numpy(dtype=object)
 
     def mask(self, **conditions: Any) -> np.ndarray:
-        """Boolean mask over categories where every column equals the given value."""
-        m = np.ones(len(self.categories), dtype=bool)
-        for column, value in conditions.items():
-            m &= (self.categories[column] == value).to_numpy(dtype=bool, na_value=False)
-        return m
+        """Boolean mask over categories where every column equals the given value (each
+        asked once per layout; the caller gets its own copy)."""
+        masks = self.__dict__.setdefault("_masks", {})
+        asked = tuple(sorted(conditions.items()))
+        if asked not in masks:
+            m = np.ones(len(self.categories), dtype=bool)
+            for column, value in conditions.items():
+                m &= (self.categories[column] == value).to_numpy(dtype=bool, na_value=False)
+            masks[asked] = m
+        return masks[asked].copy()
 
     def key(self) -> str:
+        return self._key
+
+    @cached_property
+    def _key(self) -> str:
         return json.dumps(self.categories.astype(str).to_numpy().tolist())
 
 
 def layout() -> Layout:
-    """The categories and groups of `parameters/ledger_categories.yaml`, positionally coded."""
-    return Layout(params.ledger_categories().reset_index(drop=True), params.ledger_groups())
+    """The categories and groups of `parameters/ledger_categories.yaml`, positionally coded
+    (one Layout per content of the file)."""
+    file = params.parameters_dir() / "ledger_categories.yaml"
+    return _layout(file.resolve(), params.content_key(file))
+
+
+@cache
+def _layout(file: Path, digest: str) -> Layout:
+    return Layout(params.ledger_categories(file).reset_index(drop=True), params.ledger_groups(file))
 
 
 def income_groups(lay: Layout) -> list[str]:
@@ -336,6 +352,11 @@ def _repeated_copies(
     return copies
 
 
+def _memo(dataset: Dataset) -> dict:
+    """The Dataset's memo of ledger-derived results (see `remember`)."""
+    return dataset.__dict__.setdefault("_ledger_memo", {})
+
+
 def remember(
     dataset: Dataset, slot: str, tables: tuple[str, ...], key: tuple, compute: Callable
 ) -> Any:
@@ -344,7 +365,7 @@ def remember(
     is no longer the exact table it was computed from (the memo holds their
     `Dataset.table_key`s, so a key cannot be mistaken for a new one) or when `key`
     (categories, thresholds) changes."""
-    memo = dataset.__dict__.setdefault("_ledger_memo", {})
+    memo = _memo(dataset)
     used = tuple(dataset.table_key(name) for name in tables)
     entry = memo.get(slot)
     if entry is not None:
@@ -358,6 +379,18 @@ def remember(
     value = compute()
     memo[slot] = (used, key, value)
     return value
+
+
+def households_by_id(dataset: Dataset) -> pd.DataFrame:
+    """The households table indexed by household_id (an id's first row), made once per
+    households table (memoised: treat as read-only)."""
+    return remember(
+        dataset,
+        "households_by_id",
+        ("households",),
+        (),
+        lambda: dataset.households.drop_duplicates("household_id").set_index("household_id"),
+    )
 
 
 def forget(dataset: Dataset) -> None:
@@ -379,8 +412,8 @@ def cube(dataset: Dataset, th: Thresholds | None = None) -> Cube:
 
 
 def fiscal_years(dataset: Dataset) -> list[int]:
-    """The fiscal years (BE) of the months the ledger's cube holds, oldest first."""
-    return sorted(int(y) for y in np.unique(_fiscal_year_be(cube(dataset).hm_month)))
+    """The fiscal years (BE) the ledger's entries fall in, oldest first."""
+    return sorted(int(y) for y in np.unique(period_sums(dataset, "year").fiscal_year))
 
 
 def remember_key(dataset: Dataset, th: Thresholds) -> tuple:
@@ -416,6 +449,8 @@ def annualise(recorded: np.ndarray, months: np.ndarray) -> np.ndarray:
 class Periods:
     """Per (household, period): the recorded (and, for years, annualised) category sums."""
 
+    household_ids: np.ndarray  # household code -> household_id
+    layout: Layout
     household: np.ndarray  # household code
     fiscal_year: np.ndarray  # BE
     month: np.ndarray | None  # datetime64[M] when period="month"
@@ -426,16 +461,39 @@ class Periods:
     annual: np.ndarray | None  # (periods, categories) int64, year only
 
 
-def periods(c: Cube, period: str = "year") -> Periods:
-    """Group the cube's (household, month) rows into household-periods (kept on the cube;
-    treat the arrays as read-only)."""
+def check_period(period: str) -> str:
     if period not in PERIODS:
         raise OkanalysisError(
             f"period ต้องเป็นหนึ่งใน {PERIODS}", f"period must be one of {PERIODS}", value=period
         )
+    return period
+
+
+def periods(c: Cube, period: str = "year") -> Periods:
+    """Group the cube's (household, month) rows into household-periods (kept on the cube;
+    treat the arrays as read-only)."""
+    check_period(period)
     if period not in c.by_period:
         c.by_period[period] = _periods(c, period)
     return c.by_period[period]
+
+
+def period_sums(dataset: Dataset, period: str = "year", th: Thresholds | None = None) -> Periods:
+    """The category sums of `dataset` per household and period, computed once and memoised.
+
+    From the cube (`periods(cube(dataset), period)`), except the years of an out-of-core ledger
+    (the DuckDB engine), which come from its own pass straight to years: the same sums,
+    without building the month cube (`ledger_sql.SqlLedger.year_periods`)."""
+    check_period(period)
+    th = read_thresholds(th)
+    source = dataset.ledger_source
+    if source is not None and period == "year" and "cube" not in _memo(dataset):
+        lay = layout()
+        return remember(
+            dataset, "periods_year", ("ledger",), _cube_key(lay, th),
+            lambda: source.year_periods(lay, th),
+        )  # fmt: skip
+    return periods(cube(dataset, th), period)
 
 
 def _periods(c: Cube, period: str) -> Periods:
@@ -443,6 +501,8 @@ def _periods(c: Cube, period: str) -> Periods:
     repeated = (c.copies > 1).astype(np.int64)
     if period == "month":
         return Periods(
+            c.household_ids,
+            c.layout,
             c.hm_household,
             fy,
             c.hm_month,
@@ -461,7 +521,7 @@ def _periods(c: Cube, period: str) -> Periods:
     if len(starts) == 0:
         z = np.array([], dtype=np.int64)
         empty = np.zeros((0, c.sums.shape[1]), np.int64)
-        return Periods(z, z, None, z, z, z, empty, empty.copy())
+        return Periods(c.household_ids, c.layout, z, z, None, z, z, z, empty, empty.copy())
     months_recorded = np.diff(np.append(starts, len(fy))).astype(np.int64)
     # each (household, month) row has its own slot among its fiscal year's 12 months:
     # lay the rows out densely and add the 12 slots (much faster than reduceat on rows)
@@ -472,6 +532,8 @@ def _periods(c: Cube, period: str) -> Periods:
     recorded = dense.reshape(len(starts), 12, -1).sum(axis=1)
     del dense
     return Periods(
+        household_ids=c.household_ids,
+        layout=c.layout,
         household=c.hm_household[starts],
         fiscal_year=fy[starts],
         month=None,
@@ -520,23 +582,23 @@ def household_summary(
     `complete_enough` says whether the record can be judged; outliers are flagged, not dropped.
     """
     th = read_thresholds(thresholds)
-    c = cube(dataset, th)
+    p = period_sums(dataset, period, th)
     key = remember_key(dataset, th)
     summary = remember(
         dataset,
         f"summary_{period}",
         ("ledger", "households"),
         key,
-        lambda: _summary(dataset, c, periods(c, period), th),
+        lambda: _summary(dataset, p, th),
     )
     return summary.copy()
 
 
-def _summary(dataset: Dataset, c: Cube, p: Periods, th: Thresholds) -> pd.DataFrame:
-    lay = c.layout
+def _summary(dataset: Dataset, p: Periods, th: Thresholds) -> pd.DataFrame:
+    lay = p.layout
     M = p.recorded
-    out: dict[str, Any] = {"household_id": pd.array(c.household_ids[p.household], dtype="str")}
-    hh = dataset.households.drop_duplicates("household_id").set_index("household_id")
+    out: dict[str, Any] = {"household_id": pd.array(p.household_ids[p.household], dtype="str")}
+    hh = households_by_id(dataset)
     ids = pd.Index(out["household_id"])
     out["village_code"] = hh["village_code"].reindex(ids).to_numpy()
     members = hh["members"].reindex(ids).astype("Int64")

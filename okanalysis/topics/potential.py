@@ -270,9 +270,7 @@ def _year_summary(
     s = ledger.household_summary(dataset, "year", thresholds=th)
     if year is not None:
         s = s.loc[s["fiscal_year"] == year].reset_index(drop=True)
-    debt = dataset.households.drop_duplicates("household_id").set_index("household_id")[
-        "debt_satang"
-    ]
+    debt = ledger.households_by_id(dataset)["debt_satang"]
     s["debt_satang"] = debt.reindex(pd.Index(s["household_id"])).astype("Int64").array
     return s, th
 
@@ -467,9 +465,9 @@ def _latest_year(s: pd.DataFrame, year: int | None) -> int | None:
     return int(s["fiscal_year"].max()) if len(s) else None
 
 
-def _names(dataset: Dataset, codes: pd.Index) -> pd.DataFrame:
-    """Thai and English names and parent code of unit codes (hierarchy + villages table)."""
-    units = hierarchy.units(dataset.villages).drop_duplicates("unit_code").set_index("unit_code")
+def _names(units: pd.DataFrame, codes: pd.Index) -> pd.DataFrame:
+    """Thai and English names and parent code of unit codes, from `units` (the hierarchy and
+    villages table's units, indexed by unit_code)."""
     names = units.reindex(codes)[["parent_code", "name_th", "name_en"]]
     parent = pd.Series(
         [c[: CODE_DIGITS[unit_level(c)] - 2] if len(c) > 2 else pd.NA for c in codes],
@@ -527,90 +525,118 @@ def rollup(
     Counts and totals add up from one level to the next; medians and shares are computed
     from the households themselves, never from the level below.
     """
-    if level == "all":
-        return pd.concat(
-            [
-                rollup(
-                    dataset,
-                    lv,
-                    year=year,
-                    parameters=parameters,
-                    thresholds=thresholds,
-                    shareable=shareable,
-                )
-                for lv in LEVEL_ORDER
-            ],
-            ignore_index=True,
-        )
-    check_level(level)
+    levels = LEVEL_ORDER if level == "all" else (level,)
+    for lv in levels:
+        check_level(lv)
     pp = read_parameters(parameters)
     s, _ = _year_summary(dataset, thresholds, None)
     year = _latest_year(s, year)
     s = s.loc[s["fiscal_year"] == year].reset_index(drop=True)
-    lvl, _, _ = _classify(s, pp)
-    codes = np.array([lv.code for lv in pp.levels] + [pp.not_assessed.code], dtype=object)
-    digits = CODE_DIGITS[level]
+    lvl, _, _ = _classify(s, pp)  # each household classified once, for every level
     s = s.loc[s["village_code"].notna()].copy()
-    s["level_code"] = codes[lvl[s.index.to_numpy()]]
-    s["unit_code"] = s["village_code"].str.slice(0, digits)
+    s["level_index"] = lvl[s.index.to_numpy()] % (len(pp.levels) + 1)  # -1: not assessed
+    names = hierarchy.units(dataset.villages).drop_duplicates("unit_code").set_index("unit_code")
+    parts = [_rollup_level(dataset, s, names, lv, year, pp, shareable) for lv in levels]
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
+
+def _rollup_level(
+    dataset: Dataset,
+    s: pd.DataFrame,
+    names: pd.DataFrame,
+    level: str,
+    year: int | None,
+    pp: PotentialParameters,
+    shareable: bool,
+) -> pd.DataFrame:
+    """`rollup` of one level from the year's households `s` (with `level_index`, the position
+    of each household's level in `pp.levels` then "not assessed") and the units' `names`.
+    Counted in numpy per unit position, the frame made once."""
+    digits = CODE_DIGITS[level]
+    unit_of = s["village_code"].str.slice(0, digits)
     villages = dataset.villages
     v_unit = villages["village_code"].str.slice(0, digits)
-    total_households = villages["households"].astype("Int64").groupby(v_unit).sum(min_count=1)
-    listed = dataset.households["village_code"].str.slice(0, digits).value_counts()
-    units = pd.Index(sorted(set(v_unit) | set(s["unit_code"])), dtype="str", name="unit_code")
+    every = pd.concat([v_unit, unit_of], ignore_index=True).drop_duplicates()
+    units = pd.Index(np.sort(every.to_numpy(dtype=object)), dtype="str", name="unit_code")
+    n = len(units)
+    where = units.get_indexer(unit_of)  # each household's unit
 
-    out = _names(dataset, units)
-    out.insert(0, "level", level)
-    out["fiscal_year"] = pd.array([year] * len(units), dtype="Int64")
-    out["households"] = total_households.reindex(units).astype("Int64")
-    out["households_listed"] = listed.reindex(units, fill_value=0).astype(np.int64)
-    g = s.groupby("unit_code", sort=True)
-    recording = g.size().reindex(units, fill_value=0).astype(np.int64)
-    out["households_recording"] = recording
-    hh = out["households"].astype("Float64")
-    out["coverage"] = (recording / hh.where(hh > 0)).astype(float)
-    assessed_rows = s.loc[s["complete_enough"]]
-    assessed = (
-        assessed_rows.groupby("unit_code").size().reindex(units, fill_value=0).astype(np.int64)
-    )
-    out["households_assessed"] = assessed
-    out["assessed_share"] = _divide(assessed, recording)
-    counts = pd.crosstab(s["unit_code"], s["level_code"]).reindex(index=units, fill_value=0)
-    for lv in (*pp.levels, pp.not_assessed):
-        n = counts[lv.code] if lv.code in counts else pd.Series(0, index=units)
-        out[f"households_{lv.code}"] = n.astype(np.int64)
-    for lv in pp.levels:
-        out[f"share_{lv.code}"] = _divide(out[f"households_{lv.code}"], assessed)
-    ga = assessed_rows.groupby("unit_code")
-    for col in MEDIAN_MONEY:
-        med = ga[col].median().reindex(units)
-        out[f"median_{col}"] = _round_half_away(med)
-    for col in MEDIAN_SHARES:
-        out[f"median_{col}"] = ga[col].median().reindex(units).astype(float)
-    sums = g[list(TOTALS)].sum().reindex(units, fill_value=0)
-    for col in TOTALS:
-        out[col] = sums[col].astype(np.int64)
-    out = out.reset_index()
+    def count(at: np.ndarray) -> np.ndarray:
+        return np.bincount(at[at >= 0], minlength=n).astype(np.int64)
+
+    # the villages table's households per unit (missing when no village of it says)
+    v_where = units.get_indexer(v_unit)
+    v_households = villages["households"].astype("Int64")
+    households = np.zeros(n, dtype=np.int64)
+    np.add.at(households, v_where, v_households.to_numpy(dtype=np.int64, na_value=0))
+    households_known = count(v_where[v_households.notna().to_numpy()]) > 0
+    listed = count(units.get_indexer(dataset.households["village_code"].str.slice(0, digits)))
+    recording = count(where)
+    complete = s["complete_enough"].to_numpy(dtype=bool)
+    assessed = count(where[complete])
+    kinds = (*pp.levels, pp.not_assessed)
+    counts = np.zeros((n, len(kinds)), dtype=np.int64)
+    np.add.at(counts, (where, s["level_index"].to_numpy()), 1)
+    # medians over the households assessed, as float64 (a missing figure is NaN, skipped)
+    figures = {
+        col: s[col].to_numpy(dtype=float, na_value=np.nan)[complete]
+        for col in (*MEDIAN_MONEY, *MEDIAN_SHARES)
+    }
+    medians = pd.DataFrame(figures).groupby(where[complete], sort=False).median()
+    medians = medians.reindex(np.arange(n)).to_numpy(dtype=float)
+    sums = np.zeros((n, len(TOTALS)), dtype=np.int64)
+    np.add.at(sums, where, s[list(TOTALS)].to_numpy(dtype=np.int64))
+
+    out = _names(names, units)
+    columns: dict[str, Any] = {
+        "unit_code": units.array,
+        "level": pd.array([level] * n, dtype="str"),
+        "parent_code": out["parent_code"].array,
+        "name_th": out["name_th"].array,
+        "name_en": out["name_en"].array,
+        "fiscal_year": pd.array([year] * n, dtype="Int64"),
+        "households": pd.arrays.IntegerArray(households, ~households_known),
+        "households_listed": listed,
+        "households_recording": recording,
+        "coverage": _divide(recording, np.where(households_known, households, 0)),
+        "households_assessed": assessed,
+        "assessed_share": _divide(assessed, recording),
+    }
+    for i, lv in enumerate(kinds):
+        columns[f"households_{lv.code}"] = counts[:, i]
+    for i, lv in enumerate(pp.levels):
+        columns[f"share_{lv.code}"] = _divide(counts[:, i], assessed)
+    for i, col in enumerate(MEDIAN_MONEY):
+        columns[f"median_{col}"] = _round_half_away(medians[:, i])
+    for i, col in enumerate(MEDIAN_SHARES, start=len(MEDIAN_MONEY)):
+        columns[f"median_{col}"] = medians[:, i]
+    for i, col in enumerate(TOTALS):
+        columns[col] = sums[:, i]
+    frame = pd.DataFrame(columns)
     if shareable:
-        figures = [
-            c for c in out.columns if c not in ("households", "households_listed", "fiscal_year")
+        kept = ("households", "households_listed", "fiscal_year")
+        numeric = [
+            c
+            for c in frame.columns
+            if c not in kept and pd.api.types.is_numeric_dtype(frame[c].dtype)
         ]
-        numeric = [c for c in figures if pd.api.types.is_numeric_dtype(out[c].dtype)]
-        out = privacy.suppress(out, "households_recording", columns=numeric)
-    return out
+        frame = privacy.suppress(frame, "households_recording", columns=numeric)
+    return frame
 
 
-def _divide(num: pd.Series, den: pd.Series) -> pd.Series:
-    d = den.astype(float)
-    return (num.astype(float) / d.where(d > 0)).astype(float)
+def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den as float64, NaN where den is not positive."""
+    den = np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, np.asarray(num, dtype=float) / np.where(den > 0, den, 1), np.nan)
 
 
-def _round_half_away(values: pd.Series) -> pd.Series:
-    """Medians of satang (x or x.5) as integer satang, half away from zero."""
-    v = values.astype(float)
+def _round_half_away(values: np.ndarray) -> pd.arrays.IntegerArray:
+    """Medians of satang (x or x.5) as integer satang, half away from zero (NaN: missing)."""
+    v = np.asarray(values, dtype=float)
+    missing = np.isnan(v)
     r = np.sign(v) * np.floor(np.abs(v) + 0.5)
-    return pd.Series(pd.array(r, dtype="Float64").astype("Int64"), index=values.index)
+    return pd.arrays.IntegerArray(np.where(missing, 0, r).astype(np.int64), missing)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -639,19 +665,22 @@ def opportunities(
     too few households recording, keeps its name and rank and loses its figures.
     """
     th = ledger.read_thresholds(thresholds)
-    c = ledger.cube(dataset, th)
-    p = ledger.periods(c, "year")
+    p = ledger.period_sums(dataset, "year", th)
     year = int(p.fiscal_year.max()) if year is None and len(p.fiscal_year) else year
     if unit is not None:
         level = unit_level(unit)
     check_level(level)
-    key = (ledger.remember_key(dataset, th), level, year)
+    key = (ledger.remember_key(dataset, th), year)
+    tables = ("ledger", "households")
+    villages = ledger.remember(
+        dataset, f"outflows_{year}", tables, key, lambda: _village_outflows(dataset, p, year)
+    )
     every = ledger.remember(
         dataset,
         f"opportunities_{level}_{year}",
-        ("ledger", "households"),
-        key,
-        lambda: _opportunities(dataset, c, p, level, year),
+        tables,
+        (key, level),
+        lambda: _opportunities(villages, p.layout, level, year),
     )
     out = every.loc[every["unit_code"] == unit] if unit is not None else every
     out = out.reset_index(drop=True)
@@ -668,38 +697,83 @@ def opportunities(
     return out
 
 
-def _opportunities(
-    dataset: Dataset, c: ledger.Cube, p: ledger.Periods, level: str, year: int | None
-) -> pd.DataFrame:
-    """Opportunities of every unit of `level` in fiscal `year` (memoised by `opportunities`)."""
-    lay = c.layout
+@dataclass
+class _Outflows:
+    """Per village (codes in order) in one fiscal year, summed over its recording households
+    (exact int64, so any level's figures are sums of its villages'): households, yearly
+    spending, and per opportunity kind and flagged category (`selected[kind]`, positions in
+    the layout) the yearly and recorded amounts and the households buying."""
+
+    codes: np.ndarray
+    households: np.ndarray
+    expense: np.ndarray
+    selected: dict[str, np.ndarray]
+    yearly: dict[str, np.ndarray]
+    recorded: dict[str, np.ndarray]
+    buyers: dict[str, np.ndarray]
+
+
+def _village_outflows(dataset: Dataset, p: ledger.Periods, year: int | None) -> _Outflows:
+    lay = p.layout
     keep = p.fiscal_year == year
-    ids = pd.Index(c.household_ids[p.household[keep]])
-    village = dataset.households.drop_duplicates("household_id").set_index("household_id")[
-        "village_code"
-    ]
-    unit_codes = village.reindex(ids).astype("str").str.slice(0, CODE_DIGITS[level]).to_numpy()
-    known = pd.notna(unit_codes)
+    ids = pd.Index(p.household_ids[p.household[keep]])
+    village = ledger.households_by_id(dataset)["village_code"]
+    codes = village.reindex(ids)
+    known = codes.notna().to_numpy()
     annual, recorded = p.annual[keep][known], p.recorded[keep][known]
+    v, v_codes = pd.factorize(codes[known].astype("str"), sort=True)
+    n = len(v_codes)
+    order = np.argsort(v, kind="stable")
+    starts = np.flatnonzero(np.r_[True, v[order][1:] != v[order][:-1]]) if n else []
+
+    def per_village(m: np.ndarray) -> np.ndarray:
+        if not n:
+            return np.zeros((0, *m.shape[1:]), dtype=np.int64)
+        return np.add.reduceat(m[order], starts, axis=0).astype(np.int64)
+
+    selected = {
+        kind: np.flatnonzero(lay.mask(kind="expense", **{kind: True})) for kind in OPPORTUNITY_KINDS
+    }
+    return _Outflows(
+        codes=np.asarray(v_codes, dtype=object),
+        households=np.bincount(v, minlength=n).astype(np.int64),
+        expense=per_village(annual[:, lay.mask(kind="expense")].sum(axis=1)),
+        selected=selected,
+        yearly={k: per_village(annual[:, sel]) for k, sel in selected.items()},
+        recorded={k: per_village(recorded[:, sel]) for k, sel in selected.items()},
+        buyers={
+            k: per_village((annual[:, sel] > 0).astype(np.int64)) for k, sel in selected.items()
+        },
+    )
+
+
+def _opportunities(
+    villages: _Outflows, lay: ledger.Layout, level: str, year: int | None
+) -> pd.DataFrame:
+    """Opportunities of every unit of `level` in fiscal `year`, from its villages' outflows
+    (memoised by `opportunities`)."""
+    unit_codes = np.array([c[: CODE_DIGITS[level]] for c in villages.codes], dtype=object)
     u_codes, u = (
-        np.unique(unit_codes[known].astype(str), return_inverse=True)
-        if known.any()
+        np.unique(unit_codes.astype(str), return_inverse=True)
+        if len(unit_codes)
         else (np.array([], dtype=str), np.array([], dtype=np.intp))
     )
     n_units = len(u_codes)
-    expense = np.zeros(n_units, dtype=np.int64)
-    np.add.at(expense, u, annual[:, lay.mask(kind="expense")].sum(axis=1))
-    households = np.bincount(u, minlength=n_units)
+
+    def per_unit(m: np.ndarray) -> np.ndarray:
+        out = np.zeros((n_units, *m.shape[1:]), dtype=np.int64)
+        np.add.at(out, u, m)
+        return out
+
+    expense = per_unit(villages.expense)
+    households = per_unit(villages.households)
     frames = []
     cats = lay.categories
     for kind in OPPORTUNITY_KINDS:
-        sel = np.flatnonzero(lay.mask(kind="expense", **{kind: True}))
-        yearly = np.zeros((n_units, len(sel)), dtype=np.int64)
-        rec = np.zeros((n_units, len(sel)), dtype=np.int64)
-        buyers = np.zeros((n_units, len(sel)), dtype=np.int64)
-        np.add.at(yearly, u, annual[:, sel])
-        np.add.at(rec, u, recorded[:, sel])
-        np.add.at(buyers, u, (annual[:, sel] > 0).astype(np.int64))
+        sel = villages.selected[kind]
+        yearly = per_unit(villages.yearly[kind])
+        rec = per_unit(villages.recorded[kind])
+        buyers = per_unit(villages.buyers[kind])
         unit_i, cat_j = np.nonzero(yearly > 0)
         y = yearly[unit_i, cat_j]
         b = buyers[unit_i, cat_j]

@@ -17,6 +17,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
@@ -33,13 +34,27 @@ def min_group_size(path: str | os.PathLike[str] | None = None) -> int:
     return params.number(data, "min_group_size", file, integer=True, minimum=1)
 
 
-def _blank(column: pd.Series, mask: pd.Series) -> pd.Series:
-    """`column` with the rows in `mask` set to missing, in a dtype that can hold missing."""
-    if ptypes.is_bool_dtype(column.dtype):
+def _blank(column: pd.Series, mask: np.ndarray) -> pd.Series:
+    """`column` with the rows in `mask` set to missing, in a dtype that can hold missing
+    (numpy integers become Int64, numpy flags boolean; built directly, a column at a time)."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        values = column.to_numpy()
+        array = (
+            pd.arrays.BooleanArray(values.astype(bool), mask.copy())
+            if dtype.kind == "b"
+            else pd.arrays.IntegerArray(values.astype(np.int64), mask.copy())
+        )
+        return pd.Series(array, index=column.index, name=column.name)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return pd.Series(
+            np.where(mask, np.nan, column.to_numpy()), index=column.index, name=column.name
+        )
+    if ptypes.is_bool_dtype(dtype):
         column = column.astype("boolean")
-    elif ptypes.is_integer_dtype(column.dtype) and not isinstance(column.dtype, pd.Int64Dtype):
+    elif ptypes.is_integer_dtype(dtype) and not isinstance(dtype, pd.Int64Dtype):
         column = column.astype("Int64")
-    return column.mask(mask)
+    return column.mask(mask) if mask.any() else column.copy()
 
 
 def _figure_columns(frame: pd.DataFrame) -> list[str]:
@@ -72,12 +87,14 @@ def suppress(
     column (for example welfare recipients) adds to the same `suppressed` mark.
     """
     limit = min_group_size() if min_size is None else min_size
-    out = frame.copy()
-    counts = pd.to_numeric(out[size]).astype("Float64")
-    small = ((counts > 0) & (counts < limit)).fillna(False).astype(bool)
-    targets = _figure_columns(out) if columns is None else list(columns)
-    for column in targets:
-        out[column] = _blank(out[column], small)
+    counts = pd.to_numeric(frame[size]).astype("Float64")
+    small = ((counts > 0) & (counts < limit)).fillna(False).to_numpy(dtype=bool)
+    targets = set(_figure_columns(frame) if columns is None else columns)
+    # one new frame (not a column set at a time: that copies the frame's blocks each time)
+    out = pd.DataFrame(
+        {c: _blank(frame[c], small) if c in targets else frame[c].copy() for c in frame.columns},
+        index=frame.index,
+    )
     previous = out[SUPPRESSED] if SUPPRESSED in out else pd.Series(False, index=out.index)
-    out[SUPPRESSED] = previous.astype(bool) | small
+    out[SUPPRESSED] = previous.to_numpy(dtype=bool) | small
     return out
