@@ -93,6 +93,63 @@ def test_a_failed_province_is_named_while_the_others_build(two_provinces, tmp_pa
     assert index["provinces"]["81"]["error_en"]
 
 
+@pytest.fixture
+def scheduler(tmp_path):
+    """A Dask scheduler and one worker, each its own process started as on a cluster's
+    machines (`dask scheduler`, `dask worker`); the scheduler's address."""
+    import subprocess
+    import sys
+    import time
+
+    file = tmp_path / "scheduler.json"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+             "--port", "0", "--no-dashboard", "--scheduler-file", str(file)],
+            **quiet,
+        ),
+        subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(file),
+             "--nworkers", "1", "--nthreads", "1", "--no-dashboard", "--name", "far-worker",
+             "--local-directory", str(tmp_path / "worker")],
+            **quiet,
+        ),
+    ]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not (file.exists() and file.read_text().strip()):
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            assert started[0].poll() is None, "the scheduler stopped"
+            time.sleep(0.2)
+        yield json.loads(file.read_text())["address"], started[1].pid
+    finally:
+        for process in started:
+            process.terminate()
+        for process in started:
+            process.wait(timeout=30)
+
+
+def test_results_build_on_a_cluster_at_a_scheduler_address(two_provinces, scheduler, tmp_path):
+    """`--scheduler tcp://HOST:PORT`: the provinces are built by the cluster's own worker
+    process, not a cluster the command starts."""
+    import psutil
+
+    address, worker = scheduler
+    assert address.startswith("tcp://127.0.0.1:")
+    out = tmp_path / "results"
+    argv = ["--quiet", "results", "build", "--data", str(two_provinces), "--out", str(out)]
+    assert main([*argv, "--provinces", "80,81", "--scheduler", address]) == 0
+    index = json.loads((out / national.INDEX).read_text(encoding="utf-8"))
+    assert index["scheduler"] == address
+    far = {p.pid for p in psutil.Process(worker).children(recursive=True)}
+    assert sorted(index["provinces"]) == ["80", "81"]
+    for entry in index["provinces"].values():
+        assert entry["status"] == "ok"
+        assert int(entry["worker"].rsplit(":", 1)[1]) in far  # the cluster's worker process
+    assert national.open_index(out).built == ["80", "81"]
+
+
 @pytest.mark.parametrize(
     ("option", "value"),
     [("engine", "spark"), ("memory_limit", "lots"), ("threads", 0)],

@@ -112,8 +112,9 @@ class Dataset:
     province: str | None = None
     #: An out-of-core ledger (the DuckDB results engine): the `ledger` table is then an empty
     #: stand-in, and everything derived from the ledger comes from this source's
-    #: `cube(layout, thresholds)` (see `okanalysis.topics.ledger.cube`); its `rows` are the
-    #: ledger's good rows. None: the ledger is the `ledger` table.
+    #: `year_periods(layout, thresholds)` and `cube(layout, thresholds)` (see
+    #: `okanalysis.topics.ledger.period_sums` and `cube`); its `rows` are the ledger's good
+    #: rows. None: the ledger is the `ledger` table.
     ledger_source: Any = None
 
     def __post_init__(self) -> None:

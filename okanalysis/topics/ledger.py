@@ -7,8 +7,9 @@ the record is, and outlier flags. Money stays exact: every sum is integer satang
 
 Speed: the ledger is read once into a dense table of sums per (household, month, category),
 built with integer codes and `numpy.add.at` (exact int64 accumulation, no float). Every summary,
-the potential assessment, the roll-ups and the opportunities are derived from that table, which
-is memoised on the Dataset instance itself (attribute `_ledger_memo`), keyed on the exact tables
+the potential assessment, the roll-ups and the opportunities are derived from that table (or,
+for the years of an out-of-core ledger, from the same sums per year computed in SQL:
+`period_sums`), which is memoised on the Dataset instance itself (attribute `_ledger_memo`), keyed on the exact tables
 it was computed from (`Dataset.table_key`, held by the memo) and on the categories and
 thresholds used. Tables are replaced, never edited (`ds.replace(ledger=...)` gives a new Dataset
 with an empty memo; an edit to `ds.ledger` changes a copy-on-write view, never the memoised
