@@ -112,8 +112,14 @@ def _register_categories(con: Any, lay: Layout) -> None:
 
 def build_cube(con: Any, relation: str, lay: Layout, th: Thresholds) -> Cube:
     """The cube of the rows of `relation`, computed by DuckDB (see the module's notes)."""
-    n_cat = len(lay.categories)
     _register_categories(con, lay)
+    try:
+        return _cube(con, relation, lay, th, len(lay.categories))
+    finally:
+        _drop(con, "cube_pairs", "cube_cells", "ledger_repeated")
+
+
+def _cube(con: Any, relation: str, lay: Layout, th: Thresholds, n_cat: int) -> Cube:
     # one scan: per (household, month, category) the sum, the entries and the XOR of
     # (seconds ^ amount) of its entries (XOR is associative: the month's XOR follows)
     con.execute(
@@ -173,7 +179,6 @@ def build_cube(con: Any, relation: str, lay: Layout, th: Thresholds) -> Cube:
             repeated = copies > 1
             sums[repeated] //= copies[repeated, None]
             entries[repeated] //= copies[repeated]
-    _drop(con, "cube_pairs", "cube_cells", "ledger_repeated")
     return Cube(
         household_ids=household_ids,
         hm_household=hm_household,
@@ -227,10 +232,9 @@ def _drop(con: Any, *tables: str) -> None:
 def build_years(con: Any, relation: str, lay: Layout, th: Thresholds) -> Periods:
     """The yearly sums of the rows of `relation` (`ledger.periods(cube, "year")` of the same
     rows), computed by DuckDB without the month cube (see the module's notes)."""
-    n_cat = len(lay.categories)
     _register_categories(con, lay)
     try:
-        return _years(con, relation, lay, th, n_cat)
+        return _years(con, relation, lay, th, len(lay.categories))
     finally:
         _drop(con, "year_months", "year_cells", "year_periods", "ledger_repeated")
 
