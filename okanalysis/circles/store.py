@@ -603,7 +603,7 @@ def _opened(store: CircleStore | str | os.PathLike[str]) -> Iterator[CircleStore
 def known_units(dataset: Dataset) -> frozenset[str]:
     """Every unit code a circle may be held for: the real districts and sub-districts, the
     dataset's villages and its zone ids."""
-    codes = set(hierarchy.units(dataset.villages)["unit_code"].dropna().astype(str))
+    codes = set(hierarchy.units_of(dataset)["unit_code"].dropna().astype(str))
     codes.update(dataset.zones["zone_id"].dropna().astype(str))
     return frozenset(codes)
 

@@ -10,14 +10,16 @@ be assigned to, and the arrays under the stored tables are read-only besides.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from okanalysis.contract import schema
+
+T = TypeVar("T")
 
 PROBLEM_COLUMNS = [
     "file",
@@ -168,6 +170,36 @@ class Dataset:
             {name: key for name, key in self._keys.items() if name not in tables}
         )
         return new
+
+    def remember(self, slot: str, tables: tuple[str, ...], key: Any, compute: Callable[[], T]) -> T:
+        """`compute()` once per `slot` of this Dataset's memo (the one cache of results derived
+        from its tables: the ledger's sums and summaries, the units of its villages...):
+        computed again when one of the named `tables` is no longer the exact table it was
+        computed from (the memo holds their `table_key`s, so a key cannot be mistaken for a new
+        one) or when `key` (categories, thresholds...) changes. Treat the value as read-only."""
+        memo = self.__dict__.setdefault("_memo", {})
+        used = tuple(self.table_key(name) for name in tables)
+        entry = memo.get(slot)
+        if entry is not None:
+            old_used, old_key, value = entry
+            same = len(old_used) == len(used) and all(
+                a is b for a, b in zip(old_used, used, strict=True)
+            )
+            if same and old_key == key:
+                return value
+        memo.pop(slot, None)  # free the old value before computing the new one
+        value = compute()
+        memo[slot] = (used, key, value)
+        return value
+
+    def remembers(self, slot: str) -> bool:
+        """Whether the memo holds `slot` (computed from these tables or from earlier ones)."""
+        return slot in self.__dict__.get("_memo", {})
+
+    def forget(self) -> None:
+        """Drop everything memoised on this Dataset (frees the memory; never needed for
+        correctness, since tables are replaced, not edited)."""
+        self.__dict__.pop("_memo", None)
 
     def table_key(self, name: str) -> object:
         """An object standing for the exact table `name` is now: the same for as long as the

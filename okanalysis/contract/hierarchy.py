@@ -223,6 +223,12 @@ def code_at(codes: pd.Series, level: str) -> pd.Series:
     return text.str.slice(0, digits).where(deep_enough)
 
 
+def units_of(dataset: Dataset) -> pd.DataFrame:
+    """`units(dataset.villages)`, made once per villages table (memoised on the Dataset:
+    treat as read-only)."""
+    return dataset.remember("units", ("villages",), None, lambda: units(dataset.villages))
+
+
 def unit_frame(dataset: Dataset, level: str, codes: pd.Series | None = None) -> pd.DataFrame:
     """The units at `level` the dataset covers, with Thai and English names and parent code.
 
@@ -230,11 +236,18 @@ def unit_frame(dataset: Dataset, level: str, codes: pd.Series | None = None) -> 
     (codes of any level, from the table being summarised) falls in it.
     """
     check_level(level)
-    found = [code_at(dataset.villages["village_code"], level)]
+    found = [
+        dataset.remember(
+            f"village_units_{level}",
+            ("villages",),
+            None,
+            lambda: code_at(dataset.villages["village_code"], level),
+        )
+    ]
     if codes is not None:
         found.append(code_at(codes, level))
     present = pd.concat(found).dropna().drop_duplicates().sort_values()
-    names = units(dataset.villages)
+    names = units_of(dataset)
     names = names[names["level"] == level].drop_duplicates("unit_code")
     frame = pd.DataFrame({"unit_code": present.astype("str").to_numpy(), "level": level})
     frame = frame.merge(

@@ -102,7 +102,7 @@ def shareable_rollup(frame: pd.DataFrame, size: str = "households_recording") ->
 
 def _units(ds: Dataset, c: Context) -> pd.DataFrame:
     """Every village with its sub-district's and district's names (the pickers and titles)."""
-    units = hierarchy.units(ds.villages).drop_duplicates("unit_code").set_index("unit_code")
+    units = hierarchy.units_of(ds).drop_duplicates("unit_code").set_index("unit_code")
     v = ds.villages.drop_duplicates("village_code").copy()
     for level in ("tambon", "amphoe"):
         v[f"{level}_th"] = v[f"{level}_code"].map(units["name_th"])

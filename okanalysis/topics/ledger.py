@@ -9,9 +9,9 @@ Speed: the ledger is read once into a dense table of sums per (household, month,
 built with integer codes and `numpy.add.at` (exact int64 accumulation, no float). Every summary,
 the potential assessment, the roll-ups and the opportunities are derived from that table (or,
 for the years of an out-of-core ledger, from the same sums per year computed in SQL:
-`period_sums`), which is memoised on the Dataset instance itself (attribute `_ledger_memo`), keyed on the exact tables
-it was computed from (`Dataset.table_key`, held by the memo) and on the categories and
-thresholds used. Tables are replaced, never edited (`ds.replace(ledger=...)` gives a new Dataset
+`period_sums`), which is memoised on the Dataset instance itself (`Dataset.remember`), keyed
+on the exact tables it was computed from (`Dataset.table_key`, held by the memo) and on the
+categories and thresholds used. Tables are replaced, never edited (`ds.replace(ledger=...)` gives a new Dataset
 with an empty memo; an edit to `ds.ledger` changes a copy-on-write view, never the memoised
 table), so the memo cannot go stale.
 
@@ -353,51 +353,15 @@ def _repeated_copies(
     return copies
 
 
-def _memo(dataset: Dataset) -> dict:
-    """The Dataset's memo of ledger-derived results (see `remember`)."""
-    return dataset.__dict__.setdefault("_ledger_memo", {})
-
-
-def remember(
-    dataset: Dataset, slot: str, tables: tuple[str, ...], key: tuple, compute: Callable
-) -> Any:
-    """`compute()` once per `slot` of `dataset`'s memo (the one cache of ledger-derived results,
-    shared by the modules built on the ledger): computed again when one of the named `tables`
-    is no longer the exact table it was computed from (the memo holds their
-    `Dataset.table_key`s, so a key cannot be mistaken for a new one) or when `key`
-    (categories, thresholds) changes."""
-    memo = _memo(dataset)
-    used = tuple(dataset.table_key(name) for name in tables)
-    entry = memo.get(slot)
-    if entry is not None:
-        old_used, old_key, value = entry
-        same = len(old_used) == len(used) and all(
-            a is b for a, b in zip(old_used, used, strict=True)
-        )
-        if same and old_key == key:
-            return value
-    memo.pop(slot, None)  # free the old value before computing the new one
-    value = compute()
-    memo[slot] = (used, key, value)
-    return value
-
-
 def households_by_id(dataset: Dataset) -> pd.DataFrame:
     """The households table indexed by household_id (an id's first row), made once per
     households table (memoised: treat as read-only)."""
-    return remember(
-        dataset,
+    return dataset.remember(
         "households_by_id",
         ("households",),
         (),
         lambda: dataset.households.drop_duplicates("household_id").set_index("household_id"),
     )
-
-
-def forget(dataset: Dataset) -> None:
-    """Drop the ledger results memoised on `dataset` (frees their memory; never needed for
-    correctness, since tables are replaced, not edited)."""
-    dataset.__dict__.pop("_ledger_memo", None)
 
 
 def cube(dataset: Dataset, th: Thresholds | None = None) -> Cube:
@@ -407,9 +371,9 @@ def cube(dataset: Dataset, th: Thresholds | None = None) -> Cube:
     key = _cube_key(lay, th)
     source = dataset.ledger_source
     if source is not None:  # an out-of-core ledger (the DuckDB engine): its own one pass
-        return remember(dataset, "cube", ("ledger",), key, lambda: source.cube(lay, th))
+        return dataset.remember("cube", ("ledger",), key, lambda: source.cube(lay, th))
     ledger = dataset.ledger
-    return remember(dataset, "cube", ("ledger",), key, lambda: _build_cube(ledger, lay, th))
+    return dataset.remember("cube", ("ledger",), key, lambda: _build_cube(ledger, lay, th))
 
 
 def fiscal_years(dataset: Dataset) -> list[int]:
@@ -419,7 +383,7 @@ def fiscal_years(dataset: Dataset) -> list[int]:
 
 def remember_key(dataset: Dataset, th: Thresholds) -> tuple:
     """The key of results derived from `dataset`'s ledger under thresholds `th` (for
-    `remember`, which also follows the tables themselves): the categories and thresholds."""
+    `Dataset.remember`, which also follows the tables themselves): the categories and thresholds."""
     return (_cube_key(layout(), th), th.key())
 
 
@@ -488,10 +452,10 @@ def period_sums(dataset: Dataset, period: str = "year", th: Thresholds | None = 
     check_period(period)
     th = read_thresholds(th)
     source = dataset.ledger_source
-    if source is not None and period == "year" and "cube" not in _memo(dataset):
+    if source is not None and period == "year" and not dataset.remembers("cube"):
         lay = layout()
-        return remember(
-            dataset, "periods_year", ("ledger",), _cube_key(lay, th),
+        return dataset.remember(
+            "periods_year", ("ledger",), _cube_key(lay, th),
             lambda: source.year_periods(lay, th),
         )  # fmt: skip
     return periods(cube(dataset, th), period)
@@ -585,8 +549,7 @@ def household_summary(
     th = read_thresholds(thresholds)
     p = period_sums(dataset, period, th)
     key = remember_key(dataset, th)
-    summary = remember(
-        dataset,
+    summary = dataset.remember(
         f"summary_{period}",
         ("ledger", "households"),
         key,

@@ -535,7 +535,7 @@ def rollup(
     lvl, _, _ = _classify(s, pp)  # each household classified once, for every level
     s = s.loc[s["village_code"].notna()].copy()
     s["level_index"] = lvl[s.index.to_numpy()] % (len(pp.levels) + 1)  # -1: not assessed
-    names = hierarchy.units(dataset.villages).drop_duplicates("unit_code").set_index("unit_code")
+    names = hierarchy.units_of(dataset).drop_duplicates("unit_code").set_index("unit_code")
     parts = [_rollup_level(dataset, s, names, lv, year, pp, shareable) for lv in levels]
     return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
@@ -672,11 +672,10 @@ def opportunities(
     check_level(level)
     key = (ledger.remember_key(dataset, th), year)
     tables = ("ledger", "households")
-    villages = ledger.remember(
-        dataset, f"outflows_{year}", tables, key, lambda: _village_outflows(dataset, p, year)
+    villages = dataset.remember(
+        f"outflows_{year}", tables, key, lambda: _village_outflows(dataset, p, year)
     )
-    every = ledger.remember(
-        dataset,
+    every = dataset.remember(
         f"opportunities_{level}_{year}",
         tables,
         (key, level),
