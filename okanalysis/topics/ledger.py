@@ -11,9 +11,9 @@ the potential assessment, the roll-ups and the opportunities are derived from th
 for the years of an out-of-core ledger, from the same sums per year computed in SQL:
 `period_sums`), which is memoised on the Dataset instance itself (`Dataset.remember`), keyed
 on the exact tables it was computed from (`Dataset.table_key`, held by the memo) and on the
-categories and thresholds used. Tables are replaced, never edited (`ds.replace(ledger=...)` gives a new Dataset
-with an empty memo; an edit to `ds.ledger` changes a copy-on-write view, never the memoised
-table), so the memo cannot go stale.
+categories and thresholds used. Tables are replaced, never edited (`ds.replace(ledger=...)`
+gives a new Dataset with an empty memo; an edit to `ds.ledger` changes a copy-on-write view,
+never the memoised table), so the memo cannot go stale.
 
 Rules the academic team can change live in `parameters/thresholds.yaml` (see `read_thresholds`).
 """
@@ -383,7 +383,8 @@ def fiscal_years(dataset: Dataset) -> list[int]:
 
 def remember_key(dataset: Dataset, th: Thresholds) -> tuple:
     """The key of results derived from `dataset`'s ledger under thresholds `th` (for
-    `Dataset.remember`, which also follows the tables themselves): the categories and thresholds."""
+    `Dataset.remember`, which also follows the tables themselves): the categories and
+    thresholds."""
     return (_cube_key(layout(), th), th.key())
 
 
@@ -427,6 +428,7 @@ class Periods:
 
 
 def check_period(period: str) -> str:
+    """Refuse a period other than "year" or "month" (Thai and English)."""
     if period not in PERIODS:
         raise OkanalysisError(
             f"period ต้องเป็นหนึ่งใน {PERIODS}", f"period must be one of {PERIODS}", value=period
