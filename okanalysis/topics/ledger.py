@@ -302,11 +302,13 @@ def _build_cube(ledger: pd.DataFrame, lay: Layout, th: Thresholds) -> Cube:
     sums = sums.reshape(len(present), n_cat)
 
     # a month entered twice has every entry twice, so the XOR of its entries' (date ^ amount)
-    # is 0; the few months where that happens by chance are then checked exactly
+    # is 0; one entered three times (or 5...) has at least three times its entries, so at
+    # least twice the household's median month; those candidates are then checked exactly
     xor = np.zeros(len(present), dtype=np.uint64)
     np.bitwise_xor.at(xor, pair, np.bitwise_xor(seconds.view(np.uint64), amount.view(np.uint64)))
     copies = np.ones(len(present), dtype=np.int64)
-    candidates = (xor == 0) & (entries >= 2 * th.repeated_min_entries)
+    busy = entries >= 2 * pd.Series(entries).groupby(present // n_months).transform("median")
+    candidates = ((xor == 0) | busy.to_numpy()) & (entries >= 2 * th.repeated_min_entries)
     if candidates.any():
         rows = candidates[pair]
         copies = _repeated_copies(

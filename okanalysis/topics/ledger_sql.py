@@ -10,8 +10,9 @@ temporary folder. Both are the same as the pandas engine's (`ledger._build_cube`
   cast back to int64); entries per (household, month);
 - a month entered c ≥ 2 times (every distinct (date, category, amount) exactly c times, at
   least `repeated_min_entries` distinct entries) is found as `ledger._build_cube` finds it:
-  only among the months whose entries' (seconds ^ amount) XOR to 0 with at least twice
-  `repeated_min_entries` entries, then checked exactly; under `count_once` its sums and
+  only among the months with at least twice `repeated_min_entries` entries whose entries'
+  (seconds ^ amount) XOR to 0 (c even) or that have at least twice the household's median
+  entries per month (c odd), then checked exactly; under `count_once` its sums and
   entries are divided by c (for years: the excess (c - 1)/c of the month is taken off).
 
 The yearly sums need no month cube: one scan groups (household, month) for the entries and
@@ -116,7 +117,7 @@ def build_cube(con: Any, relation: str, lay: Layout, th: Thresholds) -> Cube:
     try:
         return _cube(con, relation, lay, th, len(lay.categories))
     finally:
-        _drop(con, "cube_pairs", "cube_cells", "ledger_repeated")
+        _drop(con, "cube_pairs", "cube_cells", "ledger_candidates", "ledger_repeated")
 
 
 def _cube(con: Any, relation: str, lay: Layout, th: Thresholds, n_cat: int) -> Cube:
@@ -198,16 +199,27 @@ def _fiscal_year(column: str) -> str:
 def _find_repeated(con: Any, relation: str, pairs: str, th: Thresholds) -> bool:
     """Create `ledger_repeated` (household_id, month, copies): the months of `pairs`
     (household_id, month, entries, x) entered c ≥ 2 times, checked exactly among the
-    candidates (XOR 0, at least twice `repeated_min_entries` entries). False when none is a
-    candidate (the table is then not made)."""
+    candidates (at least twice `repeated_min_entries` entries, and an XOR of 0 or at least
+    twice the household's median entries per month, as `ledger._build_cube` picks them).
+    False when no month is (the table may then not be made)."""
     least = int(th.repeated_min_entries)
-    where = f"x = 0 AND entries >= {2 * least}"
-    if not con.execute(f"SELECT count(*) FROM {pairs} WHERE {where}").fetchone()[0]:
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE ledger_candidates AS
+        SELECT household_id, month FROM (
+            SELECT household_id, month, entries, x,
+                   median(entries) OVER (PARTITION BY household_id) AS usual
+            FROM {pairs}
+        )
+        WHERE entries >= {2 * least} AND (x = 0 OR entries >= 2 * usual)
+        """
+    )
+    if not con.execute("SELECT count(*) FROM ledger_candidates").fetchone()[0]:
         return False
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE ledger_repeated AS
-        WITH candidates AS (SELECT household_id, month FROM {pairs} WHERE {where}),
+        WITH candidates AS (SELECT household_id, month FROM ledger_candidates),
         per_entry AS (
             SELECT c.household_id, c.month, l.date, l.category, l.amount_satang, count(*) AS n
             FROM {relation} l
@@ -220,7 +232,7 @@ def _find_repeated(con: Any, relation: str, pairs: str, th: Thresholds) -> bool:
         HAVING min(n) = max(n) AND min(n) >= 2 AND count(*) >= {least}
         """
     )
-    return True
+    return bool(con.execute("SELECT count(*) FROM ledger_repeated").fetchone()[0])
 
 
 def _drop(con: Any, *tables: str) -> None:
@@ -236,7 +248,9 @@ def build_years(con: Any, relation: str, lay: Layout, th: Thresholds) -> Periods
     try:
         return _years(con, relation, lay, th, len(lay.categories))
     finally:
-        _drop(con, "year_months", "year_cells", "year_periods", "ledger_repeated")
+        _drop(
+            con, "year_months", "year_cells", "year_periods", "ledger_candidates", "ledger_repeated"
+        )
 
 
 def _years(con: Any, relation: str, lay: Layout, th: Thresholds, n_cat: int) -> Periods:
